@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The contract between the host and the freestanding guest program: the guest
+ * physical layout, the per-vCPU control page and the mailbox protocol.
+ *
+ * Protocol: the guest writes a code into ctrl->ucall and executes an OUT to
+ * GUEST_UCALL_PORT (allowed at CPL3 because RFLAGS.IOPL=3), which exits to the
+ * host. On UCALL_READY the host writes the next work order into ctrl->work and
+ * resumes; the guest runs it and asks again. GOP_EXIT makes the guest answer
+ * UCALL_DONE forever, which is the clean end. UCALL_ABORT carries a guest
+ * assertion failure (file, line, message, two values).
+ *
+ * While work runs, the guest publishes ctrl->cursor (accesses completed in
+ * its pattern stream) and ctrl->populated (pages populated), which the host
+ * reads at any time without an exit.
+ */
+#ifndef MMUBENCH_GUEST_ABI_H
+#define MMUBENCH_GUEST_ABI_H
+
+#include <stdint.h>
+#include "hist.h"
+#include "pattern.h"
+
+#define GUEST_UCALL_PORT	0x4d4d	/* "MM" */
+
+/* Guest physical (and, identity-mapped, virtual) layout. */
+#define GUEST_CODE_GPA		0x00100000ull	/* the guest program, at most 1 MiB */
+#define GUEST_CODE_MAX		0x00100000ull
+#define GUEST_CTRL_GPA		0x00200000ull	/* one control block per vCPU */
+#define GUEST_CTRL_SIZE		0x00010000ull	/* 64 KiB, see struct guest_ctrl */
+#define GUEST_STACK_SIZE	0x00004000ull	/* 16 KiB per vCPU */
+#define GUEST_MAX_VCPUS		64
+#define GUEST_STACK_GPA		(GUEST_CTRL_GPA + GUEST_MAX_VCPUS * GUEST_CTRL_SIZE)
+#define GUEST_TABLES_GPA	(GUEST_STACK_GPA + GUEST_MAX_VCPUS * GUEST_STACK_SIZE)
+#define GUEST_DATA_GPA		0x100000000ull	/* data memslots start at 4 GiB */
+
+enum guest_ucall {
+	UCALL_NONE,
+	UCALL_READY,	/* done with the previous order, waiting for the next */
+	UCALL_DONE,	/* GOP_EXIT received: the guest is finished */
+	UCALL_ABORT,	/* guest assertion failed: see file/line/msg/args */
+};
+
+enum guest_op {
+	GOP_EXIT,
+	GOP_POPULATE,	/* touch every page of the region once, in order */
+	GOP_ACCESS,	/* run accesses [first, first + count) of the pattern */
+};
+
+struct guest_work {
+	uint32_t op;			/* enum guest_op */
+	uint32_t time_each;		/* record each access's TSC latency */
+	uint64_t region_gva;		/* first byte of the region */
+	uint64_t page_size;		/* stride between pages of the region */
+	uint64_t first;			/* first access index (GOP_ACCESS) */
+	uint64_t count;			/* accesses (GOP_ACCESS) */
+	uint32_t populate_write;	/* GOP_POPULATE writes (rewrites in place) */
+	uint32_t pad;
+	struct pattern pattern;
+};
+
+struct guest_ctrl {
+	/* published by the guest while it works; read by the host any time */
+	volatile uint64_t cursor;	/* pattern accesses completed */
+	volatile uint64_t populated;	/* pages populated */
+	volatile uint64_t tsc_start;	/* TSC when the current order started */
+	volatile uint64_t tsc_end;	/* TSC when it finished */
+	volatile uint64_t sink;		/* keeps reads from being optimised away */
+
+	/* mailbox, guest -> host */
+	volatile uint32_t ucall;	/* enum guest_ucall */
+	uint32_t abort_line;
+	char abort_file[64];
+	char abort_msg[128];
+	uint64_t abort_args[2];
+
+	/* host -> guest */
+	struct guest_work work;
+
+	/* latency of each timed access, in TSC cycles */
+	struct hist latency;
+};
+
+_Static_assert(sizeof(struct guest_ctrl) <= GUEST_CTRL_SIZE, "guest_ctrl too large");
+
+#endif

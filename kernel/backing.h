@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How a guest memory region is backed on the host: one descriptor + ops per
+ * kind (anon, thp, hugetlb, shmem, file, guest_memfd). A kind the kernel cannot
+ * provide here returns -EOPNOTSUPP with the reason and the knob to change, which
+ * callers turn into a skip.
+ */
+#ifndef MMUBENCH_BACKING_H
+#define MMUBENCH_BACKING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kvm_vm;
+
+struct backing {
+	const struct backing_desc *desc;
+	void *hva;
+	uint64_t size;
+	uint64_t host_page_size;	/* page size the host is asked for: 4K or 2M */
+	int fd;				/* memfd or file, -1 for anonymous memory */
+	int guest_memfd;		/* -1 unless guest_memfd */
+	uint32_t memslot_flags;		/* KVM_MEM_GUEST_MEMFD for guest_memfd */
+	void *map_base;			/* what to munmap (may precede hva for alignment) */
+	size_t map_len;
+};
+
+struct backing_desc {
+	const char *name;
+	const char *help;
+	/* @path: --backing-file for "file"; @vm: for guest_memfd */
+	int (*map)(struct backing *b, uint64_t size, const char *path, struct kvm_vm *vm,
+		   char *err, size_t errlen);
+};
+
+extern const struct backing_desc *const backing_kinds[];
+/* NULL-terminated names, in backing_kinds order (for option parsing). */
+extern const char *const backing_names[];
+
+int backing_map(const struct backing_desc *desc, uint64_t size, const char *path,
+		struct kvm_vm *vm, struct backing *out, char *err, size_t errlen);
+void backing_unmap(struct backing *b);
+
+/* Checks a --backing-file path before anything runs: -ENOENT/-EINVAL with a message. */
+int backing_check_path(const char *path, uint64_t size, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scenario composes a guest workload, host drivers and metrics. Like fio's
+ * ioengines: a descriptor (name, help, options, metrics it reports) and an ops
+ * table, registered in one line of workloads/scenarios.c.
+ *
+ * The runner (src/runner.c) brings the VM up (memslots, page tables, pinned
+ * vCPU threads) and calls, in order: setup, start, then work() from each vCPU
+ * thread every time its guest asks for an order, epoch() from the main thread
+ * every --interval while the vCPUs run, stop once every vCPU has finished,
+ * teardown on every exit path.
+ */
+#ifndef MMUBENCH_SCENARIO_H
+#define MMUBENCH_SCENARIO_H
+
+#include "options.h"
+#include "runner.h"
+
+struct metric_desc {
+	const char *name;
+	const char *unit;
+	const char *direction;	/* "lower", "higher", "info" */
+	const char *help;
+};
+
+struct scenario_ops {
+	/* Validates options and allocates ctx->priv; -EOPNOTSUPP (+ message) is a skip. */
+	int (*setup)(struct run_ctx *ctx, char *err, size_t errlen);
+	/* The VM is up, vCPUs not running yet. */
+	int (*start)(struct run_ctx *ctx, char *err, size_t errlen);
+	/*
+	 * Called in vCPU @v's thread when its guest asks for work; the results of
+	 * the previous order are in v->ctrl. Fills @w; GOP_EXIT ends the vCPU.
+	 */
+	int (*work)(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w);
+	/* Every --interval while vCPUs run (may be NULL). */
+	int (*epoch)(struct run_ctx *ctx, unsigned int epoch, char *err, size_t errlen);
+	/* All vCPUs have finished: compute metrics into ctx->rec. */
+	int (*stop)(struct run_ctx *ctx, char *err, size_t errlen);
+	void (*teardown)(struct run_ctx *ctx);
+};
+
+struct scenario_desc {
+	const char *name;
+	const char *summary;		/* one line for `mmubench list` */
+	const char *help;		/* paragraph for `mmubench run NAME --help` */
+	const struct opt_desc *options;	/* scenario-specific options, into the scenario's config */
+	size_t config_size;		/* bytes of that config, allocated by the runner */
+	const struct metric_desc *metrics;	/* NULL-terminated by name */
+	const struct scenario_ops *ops;
+};
+
+extern const struct scenario_desc *const scenarios[];
+const struct scenario_desc *scenario_find(const char *name);
+
+#endif
