@@ -113,18 +113,19 @@ int vm_layout_create(struct kvm_vm *vm, uint64_t data_bytes, uint64_t heap_bytes
 	l->heap_end = l->tables_end + heap;
 	l->sys_size = l->heap_end;
 	if (l->sys_size > GUEST_DATA_GPA) {
+		ret = errf(err, errlen, -E2BIG, "guest system area (%llu MiB) overlaps guest data",
+			   (unsigned long long)(l->sys_size / MiB));
 		free(l);
-		return errf(err, errlen, -E2BIG, "guest system area (%llu MiB) overlaps guest data",
-			    (unsigned long long)(l->sys_size / MiB));
+		return ret;
 	}
 
 	l->sys_hva = mmap(NULL, l->sys_size, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (l->sys_hva == MAP_FAILED) {
-		ret = -errno;
+		ret = errf(err, errlen, -errno, "mmap of %llu bytes for the guest system area: %m",
+			   (unsigned long long)l->sys_size);
 		free(l);
-		return errf(err, errlen, ret, "mmap of %llu bytes for the guest system area: %s",
-			    (unsigned long long)l->sys_size, strerror(-ret));
+		return ret;
 	}
 	ret = kvm_memslot_add(vm, VM_SYSTEM_SLOT, 0, l->sys_hva, l->sys_size, 0, -1, 0,
 			      err, errlen);

@@ -49,7 +49,8 @@ bool sysfs_exists(const char *path);
  *
  * Callers must also call knob_restore_all() from their signal path
  * (SIGINT, SIGTERM, SIGHUP, and fatal signals before re-raising): it is
- * async-signal-safe (open/write/close only, no allocation, no stdio).
+ * async-signal-safe (open/write/close only, no allocation, no stdio); it
+ * may change errno, which a handler saves and restores around it.
  *
  * Knobs whose value reads back as a choice list ("always [madvise] never")
  * are saved as the selected word, which is what they accept on write.

@@ -28,10 +28,8 @@ int topo_open(struct topo **out, char *err, size_t len)
 	int ret;
 
 	t = calloc(1, sizeof(*t));
-	if (!t) {
-		errf(err, len, 0, "topology: out of memory");
-		return -ENOMEM;
-	}
+	if (!t)
+		return errf(err, len, -ENOMEM, "topology: out of memory");
 	if (hwloc_topology_init(&t->hw) < 0) {
 		ret = -errno;
 		errf(err, len, 0, "hwloc_topology_init: %s", strerror(errno));
@@ -109,23 +107,17 @@ int topo_parse_cpulist(const char *list, int *cpus, int max, char *err, size_t l
 	const char *p;
 	int n;
 
-	if (!list || !*list) {
-		errf(err, len, 0, "empty cpu list: expected e.g. \"0-3,8\"");
-		return -EINVAL;
-	}
+	if (!list || !*list)
+		return errf(err, len, -EINVAL, "empty cpu list: expected e.g. \"0-3,8\"");
 	/* hwloc is lenient: accept only digits, ',' and '-' (ranges). */
 	for (p = list; *p; p++) {
-		if ((*p < '0' || *p > '9') && *p != ',' && *p != '-') {
-			errf(err, len, 0, "bad cpu list '%s': unexpected '%c', expected e.g. \"0-3,8\"",
-				 list, *p);
-			return -EINVAL;
-		}
+		if ((*p < '0' || *p > '9') && *p != ',' && *p != '-')
+			return errf(err, len, -EINVAL, "bad cpu list '%s': unexpected '%c', expected e.g. \"0-3,8\"",
+				    list, *p);
 	}
 	set = hwloc_bitmap_alloc();
-	if (!set) {
-		errf(err, len, 0, "cpu list '%s': out of memory", list);
-		return -ENOMEM;
-	}
+	if (!set)
+		return errf(err, len, -ENOMEM, "cpu list '%s': out of memory", list);
 	if (hwloc_bitmap_list_sscanf(set, list) < 0) {
 		errf(err, len, 0, "bad cpu list '%s': expected e.g. \"0-3,8\"", list);
 		hwloc_bitmap_free(set);
@@ -270,17 +262,14 @@ int topo_bind_memory(void *addr, size_t size, int node, char *err, size_t len)
 
 	if (node == TOPO_NODE_ANY)
 		return 0;
-	if ((uintptr_t)addr % page) {
-		errf(err, len, 0, "binding memory at %p: address not page aligned", addr);
-		return -EINVAL;
-	}
+	if ((uintptr_t)addr % page)
+		return errf(err, len, -EINVAL, "binding memory at %p: address not page aligned", addr);
 	if (numa_available() < 0) {
 		/* No kernel NUMA support: one node, nothing to bind. */
 		if (node == 0 || node == TOPO_INTERLEAVE)
 			return 0;
-		errf(err, len, 0, "cannot bind memory to node %d: the kernel has no NUMA support (CONFIG_NUMA), only node 0 exists",
-			 node);
-		return -EINVAL;
+		return errf(err, len, -EINVAL, "cannot bind memory to node %d: the kernel has no NUMA support (CONFIG_NUMA), only node 0 exists",
+			    node);
 	}
 	if (node == TOPO_INTERLEAVE) {
 		topo_memory_node_list(what + 6, sizeof(what) - 6);
@@ -290,15 +279,12 @@ int topo_bind_memory(void *addr, size_t size, int node, char *err, size_t len)
 	}
 	if (node < 0 || !topo_node_has_memory(node)) {
 		topo_memory_node_list(what, sizeof(what));
-		errf(err, len, 0, "cannot bind memory to node %d: no such node with memory (nodes with memory: %s)",
-			 node, what);
-		return -EINVAL;
+		return errf(err, len, -EINVAL, "cannot bind memory to node %d: no such node with memory (nodes with memory: %s)",
+			    node, what);
 	}
 	mask = numa_allocate_nodemask();
-	if (!mask) {
-		errf(err, len, 0, "binding memory to node %d: out of memory", node);
-		return -ENOMEM;
-	}
+	if (!mask)
+		return errf(err, len, -ENOMEM, "binding memory to node %d: out of memory", node);
 	numa_bitmask_setbit(mask, node);
 	snprintf(what, sizeof(what), "node %d", node);
 	ret = topo_mbind(addr, size, MPOL_BIND, mask, what, err, len);

@@ -546,6 +546,52 @@ TEST(json_atomic_replace)
 	ASSERT_EQ(0, json_object_array_length(json_object_object_get(o, "metrics")));
 	json_object_put(o);
 	ASSERT_EQ(1, t_count_entries(dir));	/* no temporary file left */
+
+	record_free(r1);
+	record_free(r2);
+	t_rm_rf(dir);
+}
+
+/*
+ * A reader that opened the file before a replacement still reads the whole
+ * old document: the new one is a new inode renamed over it, never the old
+ * file truncated and rewritten.
+ */
+TEST(json_replace_keeps_readers_whole)
+{
+	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	struct record *r1 = t_record(), *r2 = record_new("dirty", "second");
+	struct stat before, after;
+	struct json_object *o;
+	char *text;
+	int fd;
+
+	ASSERT_NE(NULL, r1);
+	ASSERT_NE(NULL, r2);
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ASSERT_EQ(0, json_write_record(r1, path, err, sizeof(err))) TH_LOG("%s", err);
+	fd = open(path, O_RDONLY);
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, fstat(fd, &before));
+	ASSERT_EQ(0, json_write_record(r2, path, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, stat(path, &after));
+	ASSERT_NE(before.st_ino, after.st_ino);
+	text = calloc(1, before.st_size + 1);
+	ASSERT_NE(NULL, text);
+	ASSERT_EQ(before.st_size, pread(fd, text, before.st_size, 0));
+	close(fd);
+	o = json_tokener_parse(text);
+	ASSERT_NE(NULL, o);
+	ASSERT_STREQ(r1->run_id, t_get_str(o, "run_id"));
+	ASSERT_EQ(4, json_object_array_length(json_object_object_get(o, "metrics")));
+	json_object_put(o);
+	free(text);
+	o = json_object_from_file(path);
+	ASSERT_NE(NULL, o);
+	ASSERT_STREQ(r2->run_id, t_get_str(o, "run_id"));
+	json_object_put(o);
+	ASSERT_EQ(1, t_count_entries(dir));
 	record_free(r1);
 	record_free(r2);
 	t_rm_rf(dir);
@@ -734,13 +780,24 @@ TEST(ktap_skip_error_and_escaping)
 	T_HAS_LINE(out, "not ok 3 dirty");
 	free(out);
 
-	/* KSFT_TAP_LEVEL (nested under a runner) drops the version line. */
+	/* KSFT_TAP_LEVEL (set by kselftest runners) drops the version line. */
 	setenv("KSFT_TAP_LEVEL", "1", 1);
 	record_set_status(r, STATUS_PASS, NULL);
 	out = t_capture_ktap(r);
 	ASSERT_NE(NULL, out);
 	ASSERT_NULL(strstr(out, "TAP version"));
 	ASSERT_EQ(0, strncmp(out, "1..2\n", 5));
+	free(out);
+	record_free(r);
+
+	/* Nothing measured: one point for the run rather than "1..0". */
+	unsetenv("KSFT_TAP_LEVEL");
+	r = record_new("demand", NULL);
+	ASSERT_NE(NULL, r);
+	out = t_capture_ktap(r);
+	ASSERT_NE(NULL, out);
+	T_HAS_LINE(out, "1..1");
+	T_HAS_LINE(out, "ok 1 demand");
 	free(out);
 	record_free(r);
 }
