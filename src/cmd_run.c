@@ -3,8 +3,10 @@
  * `mmubench run SCENARIO [options]`: one run -> one record -> summary or KTAP
  * on stdout, JSON file, store.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "envinfo.h"
 #include "json_out.h"
 #include "ktap_out.h"
+#include "probe.h"
 #include "runner.h"
 #include "scenario.h"
 #include "store.h"
@@ -41,6 +44,24 @@ static void run_scenario_help(const struct scenario_desc *scn, const struct opt_
 	printf("\nThe record goes to the SQLite store (path printed; --store, $MMUBENCH_STORE),\n"
 	       "to --json FILE when given, and to stdout as a summary or, with --ktap, KTAP.\n"
 	       "Exit status: 0 pass, 1 a check failed, 2 bad usage, 3 error, 4 skipped.\n");
+}
+
+/* Bad usage: one line on stderr whatever was typed (control characters shown as '?'). */
+static int run_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static int run_usage_error(const char *fmt, ...)
+{
+	char msg[1280];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	fprintf(stderr, "%s\n", msg);
+	return EXIT_USAGE;
 }
 
 /* Writes the record everywhere it goes; returns false if any output failed. */
@@ -109,10 +130,9 @@ int cmd_run(int argc, char **argv)
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	scn = scenario_find(argv[1]);
-	if (!scn) {
-		fprintf(stderr, "mmubench run: unknown scenario '%s' (see mmubench list)\n", argv[1]);
-		return EXIT_USAGE;
-	}
+	if (!scn)
+		return run_usage_error("mmubench run: unknown scenario '%s' (see mmubench list)",
+				       argv[1]);
 	scfg = calloc(1, scn->config_size ? scn->config_size : 1);
 	if (!scfg)
 		return EXIT_ERROR;
@@ -135,9 +155,8 @@ int cmd_run(int argc, char **argv)
 		idx = -EINVAL;
 	}
 	if (idx < 0) {
-		fprintf(stderr, "%s\n", err);
 		free(scfg);
-		return EXIT_USAGE;
+		return run_usage_error("%s", err);
 	}
 	ret = topo_open(&topo, err, sizeof(err));
 	if (ret) {
@@ -147,10 +166,9 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = runner_validate(&cfg, topo, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "%s: %s\n", cmd, err);
 		topo_close(topo);
 		free(scfg);
-		return EXIT_USAGE;
+		return run_usage_error("%s: %s", cmd, err);
 	}
 
 	rec = record_new(scn->name, cfg.label);
@@ -166,7 +184,9 @@ int cmd_run(int argc, char **argv)
 			cfg.write_pct);
 
 	t0 = now_ns();
-	ret = runner_run(scn, &cfg, scfg, topo, rec, err, sizeof(err));
+	/* no usable /dev/kvm here: a skip with the reason and the fix, not an error */
+	ret = probe_kvm_usable(err, sizeof(err)) ? -EOPNOTSUPP :
+	      runner_run(scn, &cfg, scfg, topo, rec, err, sizeof(err));
 	rec->duration_s = (now_ns() - t0) / 1e9;
 	if (ret == -EOPNOTSUPP)
 		record_set_status(rec, STATUS_SKIP, "%s", err);

@@ -32,8 +32,13 @@
 #include "json_out.h"
 #include "util.h"
 
-/* Shortest decimal form of @d that parses back to @d, always with a '.' or exponent. */
-static struct json_object *json_double(double d)
+/*
+ * Decimal form of @d, always with a '.' or an exponent: the shortest that
+ * parses back to @d exactly, or for @approx (values derived by scaling, like
+ * percentiles in us) 15 significant digits, which hides the noise of the
+ * scaling (0.0052, not 0.005200000000000001).
+ */
+static struct json_object *json_double_prec(double d, int approx)
 {
 	char buf[40], *p;
 	int prec;
@@ -46,12 +51,18 @@ static struct json_object *json_double(double d)
 		for (p = buf; *p; p++)
 			if (*p == ',')
 				*p = '.';
-		if (strtod(buf, NULL) == d)
+		if (approx || strtod(buf, NULL) == d)
 			break;
 	}
 	if (!strpbrk(buf, ".e"))
 		strncat(buf, ".0", sizeof(buf) - strlen(buf) - 1);
-	return json_object_new_double_s(d, buf);
+	/* The object holds what its text says, so readers of either agree (the store). */
+	return json_object_new_double_s(strtod(buf, NULL), buf);
+}
+
+static struct json_object *json_double(double d)
+{
+	return json_double_prec(d, 0);
 }
 
 /* Serializes an array on one line whatever the flags: [1.5, 2.5, 3.5]. */
@@ -101,6 +112,11 @@ static int json_add_str(struct json_object *o, const char *key, const char *s)
 static int json_add_double(struct json_object *o, const char *key, double d)
 {
 	return json_add(o, key, json_double(d), !isfinite(d));
+}
+
+static int json_add_scaled(struct json_object *o, const char *key, double d)
+{
+	return json_add(o, key, json_double_prec(d, 1), !isfinite(d));
 }
 
 static int json_append(struct json_object *a, struct json_object *val, int nullable)
@@ -195,11 +211,11 @@ static struct json_object *json_hist(const struct record_hist *rh)
 	err |= json_add_double(o, "unit_per_cycle", upc);
 	err |= json_add(o, "count", json_object_new_uint64(h->count), 0);
 	if (h->count) {
-		err |= json_add_double(o, "min", (double)h->min * upc);
-		err |= json_add_double(o, "max", (double)h->max * upc);
-		err |= json_add_double(o, "mean", hist_mean(h) * upc);
+		err |= json_add_scaled(o, "min", (double)h->min * upc);
+		err |= json_add_scaled(o, "max", (double)h->max * upc);
+		err |= json_add_scaled(o, "mean", hist_mean(h) * upc);
 		for (i = 0; i < ARRAY_SIZE(pct); i++)
-			err |= json_add_double(o, pct[i].key,
+			err |= json_add_scaled(o, pct[i].key,
 					       (double)hist_percentile(h, pct[i].q) * upc);
 	} else {
 		err |= json_add(o, "min", NULL, 1);
@@ -372,6 +388,7 @@ int json_write_record(const struct record *r, const char *path, char *err, size_
 		return errf(err, errlen, -ENOMEM, "cannot write %s: out of memory building the JSON",
 			    path);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text) {
 		json_object_put(o);

@@ -95,7 +95,7 @@ static void ktap_hist(const struct record_hist *rh)
 
 	len = snprintf(line, sizeof(line), "count=%llu", (unsigned long long)h->count);
 	if (h->count) {
-		for (i = 0; i < sizeof(pct) / sizeof(pct[0]) && len < sizeof(line); i++)
+		for (i = 0; i < ARRAY_SIZE(pct) && len < sizeof(line); i++)
 			len += snprintf(line + len, sizeof(line) - len, " %s=%s", pct[i].label,
 					record_format_value((double)hist_percentile(h, pct[i].q) *
 							    rh->unit_per_cycle, v, sizeof(v)));

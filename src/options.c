@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -98,7 +99,17 @@ static int opt_set(const char *cmd, const struct opt_desc *o, void *cfg, const c
 	return -EINVAL;
 }
 
-int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err, size_t errlen)
+/* Is @name (@len bytes, from "--name=value") an option that takes no value? */
+static bool opts_is_flag(const struct option *longopts, const char *name, size_t len)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o->has_arg == no_argument;
+	return false;
+}
+
+static int opts_parse_argv(const struct opt_group *groups, int argc, char **argv, char *err,
+			   size_t errlen)
 {
 	static const struct opt_desc help_opt = { .name = "help", .type = OPT_FLAG };
 	const struct opt_desc *byindex[OPTS_MAX];
@@ -128,7 +139,7 @@ int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err,
 	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[n] = (struct option){ 0 };
 
-	optind = 1;
+	optind = 0;	/* full reset: with 1, glibc keeps a previous scan's ordering and position */
 	opterr = 0;
 	for (;;) {
 		idx = -1;
@@ -141,17 +152,36 @@ int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err,
 			return errf(err, errlen, -EINVAL, "%s: %s needs a value", cmd,
 				    argv[optind - 1]);
 		if (c == '?') {
-			if (optopt)
+			const char *arg = argv[optind - 1], *eq = strchr(arg, '=');
+
+			/* the only short option is -h: optopt 'h' comes from "--help=..." */
+			if (optopt && optopt != 'h')
 				return errf(err, errlen, -EINVAL, "%s: unknown option '-%c' (see --help)",
 					    cmd, optopt);
+			if (eq && !strncmp(arg, "--", 2) && opts_is_flag(longopts, arg + 2, eq - arg - 2))
+				return errf(err, errlen, -EINVAL, "%s: %.*s takes no value, not '%s'",
+					    cmd, (int)(eq - arg), arg, eq + 1);
 			return errf(err, errlen, -EINVAL, "%s: unknown option '%s' (see --help)",
-				    cmd, argv[optind - 1]);
+				    cmd, arg);
 		}
 		ret = opt_set(cmd, byindex[idx], cfgs[idx], optarg, err, errlen);
 		if (ret)
 			return ret;
 	}
 	return optind;
+}
+
+int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err, size_t errlen)
+{
+	int ret = opts_parse_argv(groups, argc, argv, err, errlen);
+
+	/* one line, whatever the user typed: control characters become '?' */
+	if (ret < 0 && ret != -EAGAIN && err && errlen) {
+		for (char *p = err; *p; p++)
+			if (iscntrl((unsigned char)*p))
+				*p = '?';
+	}
+	return ret;
 }
 
 static const char *opt_type_metavar(const struct opt_desc *o)

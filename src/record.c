@@ -38,9 +38,17 @@ static uint32_t record_random32(void)
 	return (uint32_t)x;
 }
 
+/* mmubench's own mistakes put the record in error; the first one gives the reason. */
 static void record_oom(struct record *r, const char *what, const char *name)
 {
-	record_set_status(r, STATUS_ERROR, "out of memory adding %s %s", what, name);
+	if (r->status != STATUS_ERROR)
+		record_set_status(r, STATUS_ERROR, "out of memory adding %s %s", what, name);
+}
+
+static void record_duplicate(struct record *r, const char *what, const char *name)
+{
+	if (r->status != STATUS_ERROR)
+		record_set_status(r, STATUS_ERROR, "%s %s added twice", what, name);
 }
 
 struct record *record_new(const char *scenario, const char *label)
@@ -112,7 +120,7 @@ struct metric *record_add_metric(struct record *r, const char *name, const char 
 
 	for (i = 0; i < r->nmetrics; i++) {
 		if (!strcmp(r->metrics[i].name, name)) {
-			record_set_status(r, STATUS_ERROR, "metric %s added twice", name);
+			record_duplicate(r, "metric", name);
 			return NULL;
 		}
 	}
@@ -159,7 +167,7 @@ void record_add_hist(struct record *r, const char *name, const char *unit,
 
 	for (i = 0; i < r->nhists; i++) {
 		if (!strcmp(r->hists[i].name, name)) {
-			record_set_status(r, STATUS_ERROR, "histogram %s added twice", name);
+			record_duplicate(r, "histogram", name);
 			return;
 		}
 	}
@@ -193,7 +201,7 @@ void record_add_check(struct record *r, const char *name, enum record_status sta
 
 	for (i = 0; i < r->nchecks; i++) {
 		if (!strcmp(r->checks[i].name, name)) {
-			record_set_status(r, STATUS_ERROR, "check %s added twice", name);
+			record_duplicate(r, "check", name);
 			return;
 		}
 	}

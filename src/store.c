@@ -320,7 +320,9 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	}
 
 	s = calloc(1, sizeof(*s));
-	if (!s || !(s->path = strdup(path))) {
+	if (s)
+		s->path = strdup(path);
+	if (!s || !s->path) {
 		free(s);
 		return errf(err, errlen, -ENOMEM, "store %s: out of memory", path);
 	}

@@ -87,6 +87,14 @@ static struct record *t_record(void)
 	return r;
 }
 
+/*
+ * Every test works in its own directory under one per-process base
+ * directory, which the harness's main process removes when it exits: test
+ * children end with _exit(), so it goes even when an assertion fails.
+ */
+static char t_base[200];
+static pid_t t_base_pid;
+
 static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -95,6 +103,33 @@ static int t_rm_one(const char *path, const struct stat *st, int flag, struct FT
 static void t_rm_rf(const char *dir)
 {
 	nftw(dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void __attribute__((constructor)) t_base_create(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(t_base, sizeof(t_base), "%s/mmubench-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(t_base))
+		t_base[0] = '\0';
+	else
+		chmod(t_base, 0755);	/* json_unwritable_dir works in it as nobody */
+	t_base_pid = getpid();
+}
+
+static void __attribute__((destructor)) t_base_remove(void)
+{
+	if (t_base[0] && getpid() == t_base_pid)
+		t_rm_rf(t_base);
+}
+
+/* A new directory for one test in @buf. */
+static char *t_mkdtemp(char *buf, size_t len)
+{
+	if (!t_base[0])
+		return NULL;
+	snprintf(buf, len, "%s/XXXXXX", t_base);
+	return mkdtemp(buf);
 }
 
 static int t_count_entries(const char *dir)
@@ -142,6 +177,18 @@ static int t_is_null(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) && !v;
 }
 
+/* @o as a reader of its text sees it (doubles as written); puts @o. */
+static struct json_object *t_reparse(struct json_object *o)
+{
+	struct json_object *p;
+
+	if (!o)
+		return NULL;
+	p = json_tokener_parse(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return p;
+}
+
 /* Runs ktap_print_record(@r) with stdout in a buffer; returns it (malloc'ed). */
 static char *t_capture_ktap(const struct record *r)
 {
@@ -156,7 +203,7 @@ static char *t_capture_ktap(const struct record *r)
 	saved = dup(STDOUT_FILENO);
 	dup2(fileno(tmp), STDOUT_FILENO);
 	ktap_print_record(r);
-	fflush(stdout);
+	/* No fflush here: ktap_print_record leaves nothing in stdout's buffer. */
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	len = lseek(fileno(tmp), 0, SEEK_END);
@@ -351,15 +398,16 @@ TEST(record_status_logic)
 
 TEST(json_round_trip)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	struct json_object *o, *a, *m, *h, *c, *v, *pair;
 	struct record *r = t_record();
 	struct hist want, got;
 	uint64_t sum = 0;
 	size_t i;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	ASSERT_EQ(0, json_write_record(r, path, err, sizeof(err))) TH_LOG("%s", err);
 	o = json_object_from_file(path);
@@ -476,27 +524,27 @@ TEST(json_round_trip)
 		     t_get_str(c, "reason"));
 
 	/* record_to_json gives the same document as the file. */
-	v = record_to_json(r);
+	v = t_reparse(record_to_json(r));
 	ASSERT_NE(NULL, v);
 	ASSERT_TRUE(json_object_equal(v, o));
 	json_object_put(v);
 
 	json_object_put(o);
 	record_free(r);
-	t_rm_rf(dir);
 }
 
 TEST(json_null_label_and_pretty)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	struct record *r = record_new("dirty", NULL);
 	struct json_object *o;
 	char text[8192];
 	ssize_t n;
 	int fd;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	record_add_value(r, "x_ns", "ns/page", DIR_LOWER_IS_BETTER, 0.1);
 	ASSERT_EQ(0, json_write_record(r, path, err, sizeof(err))) TH_LOG("%s", err);
@@ -519,19 +567,19 @@ TEST(json_null_label_and_pretty)
 	ASSERT_EQ(0.1, t_get_double(json_object_array_get_idx(json_object_object_get(o, "metrics"), 0), "value"));
 	json_object_put(o);
 	record_free(r);
-	t_rm_rf(dir);
 }
 
 TEST(json_atomic_replace)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	struct record *r1 = t_record(), *r2 = record_new("dirty", "second");
 	struct json_object *o;
 	struct stat st;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r1);
 	ASSERT_NE(NULL, r2);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	umask(022);
 	ASSERT_EQ(0, json_write_record(r1, path, err, sizeof(err))) TH_LOG("%s", err);
@@ -549,7 +597,6 @@ TEST(json_atomic_replace)
 
 	record_free(r1);
 	record_free(r2);
-	t_rm_rf(dir);
 }
 
 /*
@@ -559,16 +606,17 @@ TEST(json_atomic_replace)
  */
 TEST(json_replace_keeps_readers_whole)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	struct record *r1 = t_record(), *r2 = record_new("dirty", "second");
 	struct stat before, after;
 	struct json_object *o;
 	char *text;
 	int fd;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r1);
 	ASSERT_NE(NULL, r2);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	ASSERT_EQ(0, json_write_record(r1, path, err, sizeof(err))) TH_LOG("%s", err);
 	fd = open(path, O_RDONLY);
@@ -594,19 +642,19 @@ TEST(json_replace_keeps_readers_whole)
 	ASSERT_EQ(1, t_count_entries(dir));
 	record_free(r1);
 	record_free(r2);
-	t_rm_rf(dir);
 }
 
 TEST(json_write_errors)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	char name[251];
 	struct record *r = t_record();
 	int fd, ret;
 	char buf[8];
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 
 	/* Missing directory. */
 	snprintf(path, sizeof(path), "%s/nope/run.json", dir);
@@ -643,18 +691,18 @@ TEST(json_write_errors)
 	ASSERT_EQ(0, unlink(path));
 
 	record_free(r);
-	t_rm_rf(dir);
 }
 
 TEST(json_unwritable_dir)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", sub[256], path[PATH_MAX];
+	char dir[256], sub[300], path[PATH_MAX];
 	struct record *r = t_record();
 	int status;
 	pid_t pid;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	ASSERT_EQ(0, chmod(dir, 0755));
 	snprintf(sub, sizeof(sub), "%s/ro", dir);
 	ASSERT_EQ(0, mkdir(sub, 0555));
@@ -683,7 +731,6 @@ TEST(json_unwritable_dir)
 	ASSERT_EQ(0, t_count_entries(sub));
 	record_free(r);
 	chmod(sub, 0755);
-	t_rm_rf(dir);
 }
 
 /* -------------------------------------------------------------------- KTAP */
@@ -836,9 +883,10 @@ TEST(summary_text)
 
 	/* The unit column starts at the same place on every metric row. */
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		const char *units[] = { "ns/page", " % ", "pages", "1/s" };
-		const char *names[] = { "access_ns_per_page", "false_old_pct", "pages_touched",
-					"refault_rate" };
+		static const char *const units[] = { "ns/page", " % ", "pages", "1/s" };
+		static const char *const names[] = {
+			"access_ns_per_page", "false_old_pct", "pages_touched", "refault_rate",
+		};
 
 		if (strstr(line, "  metric ")) {
 			hdr = strstr(line, "unit");
@@ -891,7 +939,7 @@ static long long t_sql_int(sqlite3 *db, const char *sql)
 
 TEST(store_round_trip)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "";
+	char dir[256], path[PATH_MAX], err[512] = "";
 	struct record *r = t_record();
 	struct json_object *o, *rj, *jh;
 	struct store *s;
@@ -899,8 +947,9 @@ TEST(store_round_trip)
 	sqlite3 *db;
 	size_t i;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	/* Missing directories are created. */
 	snprintf(path, sizeof(path), "%s/a/b/mmubench.db", dir);
 	ASSERT_EQ(0, store_open(path, &s, err, sizeof(err))) TH_LOG("%s", err);
@@ -935,7 +984,8 @@ TEST(store_round_trip)
 	ASSERT_TRUE(json_object_equal(r->placement, o));
 	json_object_put(o);
 	o = json_tokener_parse((const char *)sqlite3_column_text(st, 11));
-	rj = record_to_json(r);
+	rj = t_reparse(record_to_json(r));
+	ASSERT_NE(NULL, rj);
 	ASSERT_TRUE(json_object_equal(rj, o));
 	json_object_put(o);
 	ASSERT_STREQ("6.12.0-test", (const char *)sqlite3_column_text(st, 12));
@@ -1024,19 +1074,19 @@ TEST(store_round_trip)
 			       "AND tbl_name = 'runs' AND (sql LIKE '%(label)' OR sql LIKE '%(scenario)')"));
 	sqlite3_close(db);
 	record_free(r);
-	t_rm_rf(dir);
 }
 
 TEST(store_duplicate_and_rollback)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "", sql[256];
+	char dir[256], path[PATH_MAX], err[512] = "", sql[256];
 	struct record *r = t_record(), *bad;
 	struct store *s;
 	sqlite3 *db;
 	int ret;
 
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	ASSERT_NE(NULL, r);
-	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/mmubench.db", dir);
 	ASSERT_EQ(0, store_open(path, &s, err, sizeof(err))) TH_LOG("%s", err);
 	ASSERT_EQ(0, store_insert(s, r, err, sizeof(err))) TH_LOG("%s", err);
@@ -1081,18 +1131,18 @@ TEST(store_duplicate_and_rollback)
 	sqlite3_close(db);
 	record_free(bad);
 	record_free(r);
-	t_rm_rf(dir);
 }
 
 TEST(store_refuses_foreign_databases)
 {
-	char dir[] = "/tmp/mmubench-test-XXXXXX", path[PATH_MAX], err[512] = "", sql[128];
+	char dir[256], path[PATH_MAX], err[512] = "", sql[128];
 	char junk[4096];
 	struct store *s;
 	sqlite3 *db;
 	int fd;
 
-	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+
 	snprintf(path, sizeof(path), "%s/mmubench.db", dir);
 	ASSERT_EQ(0, store_open(path, &s, err, sizeof(err))) TH_LOG("%s", err);
 	store_close(s);
@@ -1139,7 +1189,6 @@ TEST(store_refuses_foreign_databases)
 	snprintf(path, sizeof(path), "%s/text.db/sub/x.db", dir);
 	ASSERT_EQ(-ENOTDIR, store_open(path, &s, err, sizeof(err)));
 	ASSERT_NE(NULL, strstr(err, "cannot create directory")) TH_LOG("%s", err);
-	t_rm_rf(dir);
 }
 
 TEST(store_schema_file_matches)
