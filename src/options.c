@@ -139,7 +139,7 @@ static int opts_parse_argv(const struct opt_group *groups, int argc, char **argv
 	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longopts[n] = (struct option){ 0 };
 
-	optind = 0;	/* full reset: with 1, glibc keeps a previous scan's ordering and position */
+	optind = 0;	/* full reset: 1 keeps a previous scan's ordering and position */
 	opterr = 0;
 	for (;;) {
 		idx = -1;
@@ -158,7 +158,8 @@ static int opts_parse_argv(const struct opt_group *groups, int argc, char **argv
 			if (optopt && optopt != 'h')
 				return errf(err, errlen, -EINVAL, "%s: unknown option '-%c' (see --help)",
 					    cmd, optopt);
-			if (eq && !strncmp(arg, "--", 2) && opts_is_flag(longopts, arg + 2, eq - arg - 2))
+			if (eq && !strncmp(arg, "--", 2) &&
+			    opts_is_flag(longopts, arg + 2, eq - arg - 2))
 				return errf(err, errlen, -EINVAL, "%s: %.*s takes no value, not '%s'",
 					    cmd, (int)(eq - arg), arg, eq + 1);
 			return errf(err, errlen, -EINVAL, "%s: unknown option '%s' (see --help)",
