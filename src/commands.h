@@ -13,5 +13,6 @@
 int cmd_probe(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
+int cmd_rig(int argc, char **argv);
 
 #endif

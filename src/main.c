@@ -16,6 +16,7 @@ static const struct {
 	{ "probe", cmd_probe, "what KVM and mm can do on this host, and what would enable the rest" },
 	{ "run", cmd_run, "run a scenario in a real KVM VM and record the result" },
 	{ "list", cmd_list, "scenarios, drivers, backings and metrics with their units" },
+	{ "rig", cmd_rig, "boot a kernel under test in QEMU and run a mmubench command inside" },
 };
 
 static void usage(FILE *out)

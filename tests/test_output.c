@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 
 #include "hist_stats.h"
+#include "json_in.h"
 #include "json_out.h"
 #include "ktap_out.h"
 #include "record.h"
@@ -733,6 +734,421 @@ TEST(json_unwritable_dir)
 	chmod(sub, 0755);
 }
 
+/* ------------------------------------------------------------- JSON import */
+
+/* record_to_json(@r) on one line (malloc'ed): what the round trips compare. */
+static char *t_json_plain(const struct record *r)
+{
+	struct json_object *o = record_to_json(r);
+	char *s;
+
+	if (!o)
+		return NULL;
+	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return s;
+}
+
+/*
+ * t_record() and what is hard to read back: a value that is not the median
+ * of its samples, a NaN sample, a histogram over every bucket size, a check
+ * in error (which puts the record in error: checks of all four statuses).
+ */
+static struct record *t_record_full(void)
+{
+	static const double odd[] = { 3.0, NAN, 0.1 };
+	struct record *r = t_record();
+	struct metric *m;
+	struct hist h;
+
+	if (!r)
+		return NULL;
+	m = record_add_metric(r, "scan_ms", "ms", DIR_LOWER_IS_BETTER, odd, ARRAY_SIZE(odd));
+	if (m)
+		m->value = 1e-300;
+	r->duration_s = 0.1;
+	hist_init(&h);
+	hist_record(&h, 0);
+	for (uint64_t v = 1; v < (1ull << 40); v = v * 3 + 1)
+		hist_record(&h, v);
+	record_add_hist(r, "wide_latency", "ns", 1 / 2.9, &h);
+	record_add_check(r, "kvm_stats", STATUS_ERROR, NULL);
+	return r;
+}
+
+/* Writes @text to @path; 0 or -1. */
+static int t_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* @o[@key][@i]: an element of one of the record's arrays. */
+static struct json_object *t_at(struct json_object *o, const char *key, size_t i)
+{
+	return json_object_array_get_idx(json_object_object_get(o, key), i);
+}
+
+/*
+ * record_from_json() of @o, which is put. Returns its error, or 1 when it
+ * did not leave *out NULL (including a success).
+ */
+static int t_import(struct json_object *o, char *err, size_t errlen)
+{
+	struct record *r = (void *)1;
+	int ret;
+
+	err[0] = '\0';
+	ret = record_from_json(o, &r, err, errlen);
+	json_object_put(o);
+	if (r) {
+		if (r != (void *)1)
+			record_free(r);
+		return 1;
+	}
+	return ret;
+}
+
+TEST(json_import_round_trip)
+{
+	struct record *r = t_record_full(), *back;
+	char err[512] = "", *want, *got;
+	struct json_object *o;
+	size_t i;
+
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(5, r->nmetrics);
+	ASSERT_EQ(3, r->nhists);
+	ASSERT_EQ(4, r->nchecks);
+	ASSERT_EQ(STATUS_ERROR, r->status);
+	want = t_json_plain(r);
+	ASSERT_NE(NULL, want);
+
+	/* From the objects record_to_json() made, which can go at once... */
+	o = record_to_json(r);
+	ASSERT_NE(NULL, o);
+	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
+	json_object_put(o);
+	got = t_json_plain(back);
+	ASSERT_NE(NULL, got);
+	ASSERT_STREQ(want, got);
+	free(got);
+
+	ASSERT_EQ(RECORD_SCHEMA_VERSION, back->schema_version);
+	ASSERT_STREQ(r->run_id, back->run_id);
+	ASSERT_STREQ("v6.12-test", back->label);
+	ASSERT_STREQ("access", back->scenario);
+	ASSERT_EQ(T_STARTED_AT, back->started_at);
+	ASSERT_EQ(0.1, back->duration_s);
+	/* params, env and placement are the record's own. */
+	ASSERT_NE(r->params, back->params);
+	ASSERT_TRUE(json_object_equal(r->params, back->params));
+	ASSERT_TRUE(json_object_equal(r->env, back->env));
+	ASSERT_TRUE(json_object_equal(r->placement, back->placement));
+	/* deep copies: changing the original inside changes nothing here */
+	json_object_object_add(json_object_object_get(r->env, "kernel"), "release",
+			       json_object_new_string("changed"));
+	ASSERT_STREQ("6.12.0-test", json_object_get_string(json_object_object_get(
+			json_object_object_get(back->env, "kernel"), "release")));
+
+	/* Values as written, not recomputed from the samples. */
+	ASSERT_EQ(r->nmetrics, back->nmetrics);
+	for (i = 0; i < r->nmetrics; i++) {
+		const struct metric *a = &r->metrics[i], *b = &back->metrics[i];
+
+		ASSERT_STREQ(a->name, b->name);
+		ASSERT_STREQ(a->unit, b->unit);
+		ASSERT_EQ(a->direction, b->direction);
+		ASSERT_EQ(a->nsamples, b->nsamples);
+		if (isnan(a->value)) {
+			ASSERT_TRUE(isnan(b->value));
+		} else {
+			ASSERT_EQ(a->value, b->value);
+		}
+	}
+	ASSERT_EQ(23.4, back->metrics[0].value);
+	ASSERT_EQ(0.125, back->metrics[1].value);
+	ASSERT_TRUE(isnan(back->metrics[3].value));
+	ASSERT_EQ(0, back->metrics[3].nsamples);
+	ASSERT_EQ(1e-300, back->metrics[4].value);
+	ASSERT_EQ(0.1, back->metrics[4].samples[2]);
+	ASSERT_TRUE(isnan(back->metrics[4].samples[1]));
+
+	/* Histograms rebuilt exactly: buckets, overflow, count, sum, min, max. */
+	ASSERT_EQ(r->nhists, back->nhists);
+	for (i = 0; i < r->nhists; i++) {
+		const struct hist *a = &r->hists[i].hist, *b = &back->hists[i].hist;
+
+		ASSERT_STREQ(r->hists[i].name, back->hists[i].name);
+		ASSERT_STREQ(r->hists[i].unit, back->hists[i].unit);
+		ASSERT_EQ(r->hists[i].unit_per_cycle, back->hists[i].unit_per_cycle);
+		ASSERT_EQ(a->count, b->count);
+		ASSERT_EQ(a->overflow, b->overflow);
+		ASSERT_EQ(a->sum, b->sum);
+		ASSERT_EQ(a->min, b->min);
+		ASSERT_EQ(a->max, b->max);
+		ASSERT_EQ(0, memcmp(a->bucket, b->bucket, sizeof(a->bucket)));
+	}
+	ASSERT_EQ(1, back->hists[0].hist.overflow);
+	ASSERT_EQ(0, back->hists[1].hist.count);
+	ASSERT_EQ(UINT64_MAX, back->hists[1].hist.min);	/* as hist_init() leaves it */
+	ASSERT_EQ(0, back->hists[2].hist.min);
+
+	/* Checks of every status, and the record's own status and reason. */
+	ASSERT_EQ(r->nchecks, back->nchecks);
+	for (i = 0; i < r->nchecks; i++) {
+		ASSERT_STREQ(r->checks[i].name, back->checks[i].name);
+		ASSERT_EQ(r->checks[i].status, back->checks[i].status);
+		if (r->checks[i].reason) {
+			ASSERT_STREQ(r->checks[i].reason, back->checks[i].reason);
+		} else {
+			ASSERT_NULL(back->checks[i].reason);
+		}
+	}
+	ASSERT_EQ(STATUS_ERROR, back->status);
+	ASSERT_STREQ(r->status_reason, back->status_reason);
+	record_free(back);
+
+	/* ... and from its text, as a record from elsewhere is read. */
+	o = json_tokener_parse(want);
+	ASSERT_NE(NULL, o);
+	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
+	json_object_put(o);
+	got = t_json_plain(back);
+	ASSERT_NE(NULL, got);
+	ASSERT_STREQ(want, got);
+	free(got);
+	free(want);
+	record_free(back);
+	record_free(r);
+
+	/* Little in it: no label, a skip with its reason, nulls for objects and NaN. */
+	r = record_new("dirty", NULL);
+	ASSERT_NE(NULL, r);
+	r->started_at = T_STARTED_AT;
+	r->duration_s = NAN;
+	json_object_put(r->placement);
+	r->placement = NULL;
+	record_set_status(r, STATUS_SKIP, "no dirty ring: needs CONFIG_HAVE_KVM_DIRTY_RING");
+	want = t_json_plain(r);
+	ASSERT_NE(NULL, want);
+	o = json_tokener_parse(want);
+	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
+	json_object_put(o);
+	got = t_json_plain(back);
+	ASSERT_NE(NULL, got);
+	ASSERT_STREQ(want, got);
+	ASSERT_NULL(back->label);
+	ASSERT_NULL(back->placement);
+	ASSERT_TRUE(isnan(back->duration_s));
+	ASSERT_EQ(0, back->nmetrics + back->nhists + back->nchecks);
+	ASSERT_EQ(STATUS_SKIP, back->status);
+	free(got);
+	free(want);
+	record_free(back);
+	record_free(r);
+}
+
+TEST(json_import_errors)
+{
+	struct record *r = t_record();
+	struct json_object *o, *pair, *buckets;
+	char err[512], *text, want[128];
+	size_t last;
+
+	ASSERT_NE(NULL, r);
+	text = t_json_plain(r);
+	ASSERT_NE(NULL, text);
+
+	/* A newer schema is refused before anything else is looked at. */
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "schema_version", json_object_new_int(RECORD_SCHEMA_VERSION + 1));
+	json_object_object_del(o, "metrics");
+	ASSERT_EQ(-EPROTONOSUPPORT, t_import(o, err, sizeof(err)));
+	ASSERT_EQ(0, strncmp(err, "schema_version: ", 16)) TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, "newer")) TH_LOG("%s", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "schema_version", json_object_new_int(0));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_EQ(0, strncmp(err, "schema_version: ", 16)) TH_LOG("%s", err);
+
+	/* Missing fields, by name. */
+	o = json_tokener_parse(text);
+	json_object_object_del(o, "run_id");
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("run_id: missing", err);
+	o = json_tokener_parse(text);
+	json_object_object_del(t_at(o, "metrics", 3), "unit");
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("metrics[3].unit: missing", err);
+	o = json_tokener_parse(text);
+	json_object_object_del(t_at(o, "histograms", 0), "sum_cycles");
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[0].sum_cycles: missing", err);
+	o = json_tokener_parse(text);
+	json_object_object_del(t_at(o, "checks", 2), "reason");
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("checks[2].reason: missing", err);
+
+	/* Wrong types and values. */
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "run_id", json_object_new_int(7));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("run_id: must be a string, not int", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "run_id", json_object_new_string(""));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("run_id: must be 1 to 39 characters", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "params", json_object_new_string("vcpus=2"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("params: must be an object or null, not string", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "checks", json_object_new_object());
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("checks: must be an array, not object", err);
+	o = json_tokener_parse(text);
+	json_object_array_put_idx(json_object_object_get(t_at(o, "metrics", 0), "samples"), 2,
+				  json_object_new_string("x"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("metrics[0].samples[2]: must be a number or null, not string", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "metrics", 2), "direction", json_object_new_string("up"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("metrics[2].direction: \"up\" is not lower, higher or info", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "checks", 1), "status", json_object_new_string("maybe"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("checks[1].status: \"maybe\" is not pass, fail, skip or error", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(o, "status", NULL);
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("status: must be a string, not null", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "metrics", 1), "name",
+			       json_object_new_string("access_ns_per_page"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("metrics[1].name: access_ns_per_page is also metrics[0]", err);
+
+	/* Histograms whose figures do not agree. */
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "histograms", 0), "count", json_object_new_int(1002));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[0].count: 1002, but the buckets and overflow add up to 1001", err);
+	o = json_tokener_parse(text);
+	pair = json_object_array_get_idx(json_object_object_get(t_at(o, "histograms", 0), "buckets"), 3);
+	json_object_array_put_idx(pair, 1, json_object_new_int(2));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[0].count: 1001, but the buckets and overflow add up to 1002", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "histograms", 0), "overflow", json_object_new_int(0));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[0].count: 1001, but the buckets and overflow add up to 1000", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "histograms", 1), "count", json_object_new_int(1));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[1].min_cycles: must be an unsigned integer, not null", err);
+	o = json_tokener_parse(text);
+	json_object_object_add(t_at(o, "histograms", 1), "overflow", json_object_new_int(-1));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[1].overflow: must not be negative", err);
+	/* The last bucket is [1000, 1008): 1001 is inside it. */
+	o = json_tokener_parse(text);
+	buckets = json_object_object_get(t_at(o, "histograms", 0), "buckets");
+	last = json_object_array_length(buckets) - 1;
+	pair = json_object_array_get_idx(buckets, last);
+	ASSERT_EQ(1000, json_object_get_int(json_object_array_get_idx(pair, 0)));
+	json_object_array_put_idx(pair, 0, json_object_new_int(1001));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	snprintf(want, sizeof(want), "histograms[0].buckets[%zu]: no bucket starts at 1001 cycles",
+		 last);
+	ASSERT_STREQ(want, err);
+	o = json_tokener_parse(text);
+	buckets = json_object_object_get(t_at(o, "histograms", 0), "buckets");
+	json_object_array_put_idx(json_object_array_get_idx(buckets, 1), 0, json_object_new_int(1));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	ASSERT_STREQ("histograms[0].buckets[1]: bucket at 1 cycles out of order: buckets go up, each once",
+		     err);
+	o = json_tokener_parse(text);
+	buckets = json_object_object_get(t_at(o, "histograms", 0), "buckets");
+	json_object_array_add(buckets, json_object_new_string("2000:1"));
+	ASSERT_EQ(-EINVAL, t_import(o, err, sizeof(err)));
+	snprintf(want, sizeof(want),
+		 "histograms[0].buckets[%zu]: must be [low_cycles, count], not \"2000:1\"", last + 1);
+	ASSERT_STREQ(want, err);
+
+	/* Not a record at all. */
+	ASSERT_EQ(-EINVAL, t_import(json_object_new_array(), err, sizeof(err)));
+	ASSERT_STREQ("not a result record: a JSON object, not array", err);
+	ASSERT_EQ(-EINVAL, t_import(NULL, err, sizeof(err)));
+	ASSERT_STREQ("not a result record: a JSON object, not null", err);
+	ASSERT_EQ(-EINVAL, t_import(json_object_new_object(), err, sizeof(err)));
+	ASSERT_STREQ("schema_version: missing", err);
+
+	/* The untouched text still reads: the cases above failed for their own reason. */
+	ASSERT_EQ(1, t_import(json_tokener_parse(text), err, sizeof(err))) TH_LOG("%s", err);
+	free(text);
+	record_free(r);
+}
+
+TEST(json_import_file)
+{
+	char dir[256], path[PATH_MAX], err[512] = "", *want, *got;
+	struct record *r = t_record_full(), *back;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	ASSERT_NE(NULL, r);
+	snprintf(path, sizeof(path), "%s/run.json", dir);
+	ASSERT_EQ(0, json_write_record(r, path, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, record_read_json_file(path, &back, err, sizeof(err))) TH_LOG("%s", err);
+	want = t_json_plain(r);
+	got = t_json_plain(back);
+	ASSERT_NE(NULL, want);
+	ASSERT_NE(NULL, got);
+	ASSERT_STREQ(want, got);
+	free(want);
+	free(got);
+	record_free(back);
+
+	/* No such file: its errno. */
+	snprintf(path, sizeof(path), "%s/none.json", dir);
+	back = (void *)1;
+	ASSERT_EQ(-ENOENT, record_read_json_file(path, &back, err, sizeof(err)));
+	ASSERT_NULL(back);
+	ASSERT_NE(NULL, strstr(err, path)) TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, strerror(ENOENT))) TH_LOG("%s", err);
+
+	/* Not JSON: the path, json-c's reason and the line. */
+	snprintf(path, sizeof(path), "%s/cut.json", dir);
+	ASSERT_EQ(0, t_write_file(path, "{\"schema_version\": 1, \"run_id\": "));
+	back = (void *)1;
+	ASSERT_EQ(-EINVAL, record_read_json_file(path, &back, err, sizeof(err)));
+	ASSERT_NULL(back);
+	ASSERT_NE(NULL, strstr(err, path)) TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, ": not JSON: ")) TH_LOG("%s", err);
+	ASSERT_NE(NULL, strstr(err, " at line 1")) TH_LOG("%s", err);
+	ASSERT_NULL(strchr(err, '\n')) TH_LOG("%s", err);
+
+	/* Two documents in one file: not silently the first only. */
+	ASSERT_EQ(0, t_write_file(path, "{\"schema_version\": 1}\n{}\n"));
+	ASSERT_EQ(-EINVAL, record_read_json_file(path, &back, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, "more after the JSON document")) TH_LOG("%s", err);
+
+	/* JSON, but not a whole record: the path and the field. */
+	snprintf(path, sizeof(path), "%s/short.json", dir);
+	ASSERT_EQ(0, t_write_file(path, "{\"schema_version\": 1}\n"));
+	ASSERT_EQ(-EINVAL, record_read_json_file(path, &back, err, sizeof(err)));
+	ASSERT_EQ(0, strncmp(err, path, strlen(path))) TH_LOG("%s", err);
+	ASSERT_STREQ(": run_id: missing", err + strlen(path));
+	record_free(r);
+}
+
 /* -------------------------------------------------------------------- KTAP */
 
 TEST(ktap_lines)
@@ -1130,6 +1546,56 @@ TEST(store_duplicate_and_rollback)
 	ASSERT_EQ(0, t_sql_int(db, "SELECT count(*) FROM checks"));
 	sqlite3_close(db);
 	record_free(bad);
+	record_free(r);
+}
+
+/* A record made elsewhere goes into the store once, as it was. */
+TEST(store_import)
+{
+	char dir[256], path[PATH_MAX], json[PATH_MAX], err[512] = "", sql[256];
+	struct record *r = t_record_full(), *a, *b;
+	struct json_object *o, *rj;
+	struct store *s;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	ASSERT_NE(NULL, r);
+	snprintf(json, sizeof(json), "%s/rig-run.json", dir);
+	ASSERT_EQ(0, json_write_record(r, json, err, sizeof(err))) TH_LOG("%s", err);
+
+	snprintf(path, sizeof(path), "%s/mmubench.db", dir);
+	ASSERT_EQ(0, store_open(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, record_read_json_file(json, &a, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, store_insert(s, a, err, sizeof(err))) TH_LOG("%s", err);
+	/* Importing the same file again is the same run: refused. */
+	ASSERT_EQ(0, record_read_json_file(json, &b, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(-EEXIST, store_insert(s, b, err, sizeof(err)));
+	ASSERT_NE(NULL, strstr(err, r->run_id)) TH_LOG("%s", err);
+	store_close(s);
+
+	/* Stored as the original would have been. */
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	ASSERT_EQ(1, t_sql_int(db, "SELECT count(*) FROM runs"));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM metrics WHERE run_id = '%s'", r->run_id);
+	ASSERT_EQ(5, t_sql_int(db, sql));
+	ASSERT_EQ(3, t_sql_int(db, "SELECT count(*) FROM histograms"));
+	ASSERT_EQ(4, t_sql_int(db, "SELECT count(*) FROM checks"));
+	ASSERT_EQ(T_STARTED_AT, t_sql_int(db, "SELECT started_at FROM runs"));
+	ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db, "SELECT record_json FROM runs", -1, &st, NULL));
+	ASSERT_EQ(SQLITE_ROW, sqlite3_step(st));
+	o = json_tokener_parse((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	rj = t_reparse(record_to_json(r));
+	ASSERT_NE(NULL, o);
+	ASSERT_NE(NULL, rj);
+	ASSERT_TRUE(json_object_equal(rj, o));
+	json_object_put(o);
+	json_object_put(rj);
+	sqlite3_close(db);
+	record_free(b);
+	record_free(a);
 	record_free(r);
 }
 
