@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * make check-rig: the test rig end to end. Boots the kernel under test
+ * ($MMUBENCH_RIG_KERNEL, default Debian bookworm's 6.12) in QEMU with two
+ * NUMA nodes, runs `probe` inside and `run access` with the vCPU and the
+ * memory on node 1, with TDP and with the shadow MMU (npt=0), and checks what
+ * came back. Then the failure paths: missing modules, a kernel panic and a
+ * hung guest must end with a clear error and the console's last lines.
+ *
+ * ASSERT_*() expand to two statements: loops and ifs around them keep braces.
+ */
+#include <ftw.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "t_spawn.h"
+
+#define T_EXIT_ERROR 3	/* src/commands.h */
+
+static const char *t_kernel(void)
+{
+	return getenv("MMUBENCH_RIG_KERNEL") ? getenv("MMUBENCH_RIG_KERNEL") : "bookworm";
+}
+
+static bool t_have_qemu(void)
+{
+	return system("command -v qemu-system-x86_64 >/dev/null 2>&1") == 0;
+}
+
+/* obj[path...] as a json_object, NULL when any step is missing. */
+static struct json_object *t_get(struct json_object *obj, const char *path)
+{
+	char buf[256], *save, *key;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (key = strtok_r(buf, ".", &save); key && obj; key = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(obj, key, &obj))
+			return NULL;
+	return obj;
+}
+
+static const char *t_str(struct json_object *obj, const char *path)
+{
+	struct json_object *v = t_get(obj, path);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* Both fixtures: a scratch directory, and QEMU or a skip that says why. */
+#define T_RIG_SETUP()								\
+	do {									\
+		if (!t_have_qemu())						\
+			SKIP(return, "qemu-system-x86_64 is not installed "	\
+			     "(scripts/bootstrap installs qemu-system-x86)");	\
+		snprintf(self->dir, sizeof(self->dir), "/tmp/mmubench-test-rig.XXXXXX"); \
+		ASSERT_NE(NULL, mkdtemp(self->dir));				\
+	} while (0)
+
+#define T_RIG_TEARDOWN()							\
+	do {									\
+		if (self->dir[0])						\
+			nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);	\
+	} while (0)
+
+FIXTURE(rig) {
+	char dir[64];
+};
+
+FIXTURE_SETUP(rig)
+{
+	T_RIG_SETUP();
+}
+
+FIXTURE_TEARDOWN(rig)
+{
+	T_RIG_TEARDOWN();
+}
+
+TEST_F(rig, probe_inside)
+{
+	struct json_object *probe, *nodes;
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--numa", "2", "--no-store", "--",
+			   "probe", "--json", NULL));
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	probe = json_tokener_parse(r.out);
+	ASSERT_NE(NULL, probe) t_show("stdout", r.out);
+
+	EXPECT_STREQ("svm", t_str(probe, "kvm.flavour"));
+	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "kvm.tdp.enabled")));
+	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "kvm.nested.usable")));
+	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "mm.mglru.present")));
+	EXPECT_STRNE("0x0000", t_str(probe, "mm.mglru.enabled"));
+	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "mm.memcg.v2_memory")));
+	nodes = t_get(probe, "topology.nodes");
+	ASSERT_NE(NULL, nodes);
+	EXPECT_EQ(2, json_object_array_length(nodes));
+	json_object_put(probe);
+	t_out_free(&r);
+}
+
+FIXTURE(rig_access) {
+	char dir[64];
+};
+
+FIXTURE_SETUP(rig_access)
+{
+	T_RIG_SETUP();
+}
+
+FIXTURE_TEARDOWN(rig_access)
+{
+	T_RIG_TEARDOWN();
+}
+
+FIXTURE_VARIANT(rig_access) {
+	const char *kvm_param;	/* NULL: TDP */
+	bool tdp;
+};
+
+FIXTURE_VARIANT_ADD(rig_access, tdp) {
+	NULL, true,
+};
+
+FIXTURE_VARIANT_ADD(rig_access, shadow) {
+	"npt=0", false,
+};
+
+/* The only record the rig wrote into @dir. */
+static struct json_object *t_one_record(struct __test_metadata *_metadata, const char *dir)
+{
+	char cmd[256], path[512] = "";
+	FILE *ls;
+
+	snprintf(cmd, sizeof(cmd), "ls %s/*.json 2>/dev/null", dir);
+	ls = popen(cmd, "r");
+	if (!ls || !fgets(path, sizeof(path), ls))
+		path[0] = 0;
+	if (ls)
+		pclose(ls);
+	path[strcspn(path, "\n")] = 0;
+	return path[0] ? json_object_from_file(path) : NULL;
+}
+
+TEST_F(rig_access, on_node1)
+{
+	struct json_object *rec, *vcpus, *regions, *nodes;
+	char param[64];
+	struct t_out r;
+
+	snprintf(param, sizeof(param), "%s", variant->kvm_param ? variant->kvm_param : "nested=1");
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--numa", "2", "--kvm-param", param,
+			   "--no-store", "--json-dir", self->dir, "--",
+			   "run", "access", "--vcpus", "1", "--cpus", "1", "--mem-node", "1",
+			   "--mem-per-vcpu", "64M", "--passes", "3", NULL));
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	rec = t_one_record(_metadata, self->dir);
+	ASSERT_NE(NULL, rec) t_show("stderr", r.err);
+
+	EXPECT_STREQ("pass", t_str(rec, "status"));
+	EXPECT_STREQ("svm", t_str(rec, "env.kvm.flavour"));
+	EXPECT_EQ(variant->tdp, json_object_get_boolean(t_get(rec, "env.kvm.tdp")));
+	EXPECT_STREQ(variant->tdp ? "Y" : "N", t_str(rec, "env.kvm.params.kvm_amd.npt"));
+	EXPECT_STREQ("tcg", t_str(rec, "env.rig.accel"));
+	EXPECT_EQ(2, json_object_get_int(t_get(rec, "env.rig.numa_nodes")));
+	EXPECT_STRNE("", t_str(rec, "env.kernel_release"));
+	EXPECT_STREQ(t_str(rec, "env.rig.kernel_release"), t_str(rec, "env.kernel_release"));
+	EXPECT_EQ(2, json_object_array_length(t_get(rec, "env.topology.nodes")));
+
+	/* the placement obtained, read back inside the guest: CPU 1 on node 1, memory on node 1 */
+	vcpus = t_get(rec, "placement.vcpus");
+	ASSERT_EQ(1, json_object_array_length(vcpus));
+	EXPECT_STREQ("1", t_str(json_object_array_get_idx(vcpus, 0), "cpus_bound"));
+	EXPECT_EQ(1, json_object_get_int(t_get(json_object_array_get_idx(vcpus, 0), "node")));
+	regions = t_get(rec, "placement.regions");
+	ASSERT_EQ(1, json_object_array_length(regions));
+	nodes = t_get(json_object_array_get_idx(regions, 0), "pages_per_node");
+	ASSERT_NE(NULL, nodes);
+	EXPECT_EQ(1, json_object_object_length(nodes));
+	EXPECT_EQ(16384, json_object_get_int64(t_get(nodes, "1")));
+	json_object_put(rec);
+	t_out_free(&r);
+}
+
+TEST_F(rig, missing_modules)
+{
+	char moddir[128], path[192];
+	struct t_out r;
+	FILE *f;
+
+	/* a modules tree without kvm_amd */
+	snprintf(moddir, sizeof(moddir), "%s/lib/modules/0.0.0-none", self->dir);
+	snprintf(path, sizeof(path), "mkdir -p %s", moddir);
+	ASSERT_EQ(0, system(path));
+	snprintf(path, sizeof(path), "%s/modules.dep", moddir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fclose(f);
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--modules", moddir, "--no-store",
+			   "--", "probe", NULL));
+	EXPECT_EQ(T_EXIT_ERROR, r.status) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "kvm_amd not found")) t_show("stderr", r.err);
+	t_out_free(&r);
+}
+
+TEST_F(rig, kernel_panic_shows_console)
+{
+	struct t_out r;
+
+	/* no such init: the kernel panics; the rig must say so, with the console */
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--cmdline", "rdinit=/nonexistent",
+			   "--no-store", "--", "probe", NULL));
+	EXPECT_EQ(T_EXIT_ERROR, r.status) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "Kernel panic")) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "console lines")) t_show("stderr", r.err);
+	t_out_free(&r);
+}
+
+TEST_F(rig, hung_guest_times_out)
+{
+	struct t_out r;
+
+	/* init that never ends: the --timeout must stop it */
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--timeout", "10",
+			   "--cmdline", "rdinit=/bin/busybox -- sleep 3600", "--no-store", "--",
+			   "probe", NULL));
+	EXPECT_EQ(T_EXIT_ERROR, r.status) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "did not finish within 10 s")) t_show("stderr", r.err);
+	t_out_free(&r);
+}
+
+TEST_HARNESS_MAIN
