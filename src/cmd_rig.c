@@ -656,6 +656,7 @@ int cmd_rig(int argc, char **argv)
 	if (!rig)
 		return EXIT_ERROR;
 	groups[0].cfg = &rig->cfg;
+	argv[0] = "mmubench rig";
 	idx = opts_parse(groups, argc, argv, err, sizeof(err));
 	if (idx == -EAGAIN) {
 		rig_usage(groups);

@@ -18,6 +18,7 @@
 static const char *const cpl_names[] = { "auto", "0", "3", NULL };
 static const char *const guest_page_names[] = { "4k", "2m", NULL };
 static const char *const pin_names[] = { "auto", "none", NULL };
+static const char *const nested_names[] = { "none", NULL };
 static const char *const pattern_names[] = { "sequential", "uniform", "hotcold", "zipf", NULL };
 
 #define RUN_MAX_NODES 64
@@ -41,6 +42,9 @@ const struct opt_desc run_common_options[] = {
 	{ "cpl", OPT_ENUM, CFG(cpl), "auto", NULL,
 	  "guest privilege level; auto = 3 on PVM hosts (CPL0 is emulated there), else 0",
 	  .choices = cpl_names, .record = true },
+	{ "nested", OPT_ENUM, CFG(nested), "none", NULL,
+	  "guest workload in an L1 (none) or an L2 guest; L2 under SVM/VMX is not built yet",
+	  .choices = nested_names, .record = true },
 	{ "cpus", OPT_STRING, CFG(cpus), NULL, "LIST",
 	  "pin vCPU i to the i-th CPU of LIST (e.g. 0-3,8)", .record = true },
 	{ "pin", OPT_ENUM, CFG(pin), "auto", NULL,

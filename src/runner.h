@@ -34,6 +34,7 @@ struct run_config {
 	const char *backing_path;
 	int guest_page;			/* enum run_guest_page */
 	int cpl;			/* enum run_cpl */
+	int nested;			/* 0: the workload runs in the L1 guest */
 	const char *cpus;		/* --cpus LIST */
 	int pin;			/* enum run_pin */
 	const char *mem_node;		/* "any", "interleave" or a node number */
