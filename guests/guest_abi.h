@@ -47,15 +47,17 @@ enum guest_op {
 	GOP_ACCESS,	/* run accesses [first, first + count) of the pattern */
 };
 
+#define GUEST_NR_HISTS 3		/* latency histograms per vCPU, chosen per order */
+
 struct guest_work {
 	uint32_t op;			/* enum guest_op */
-	uint32_t time_each;		/* record each access's TSC latency */
+	uint32_t time_each;		/* record each access's TSC latency into latency[hist] */
 	uint64_t region_gva;		/* first byte of the region */
 	uint64_t page_size;		/* stride between pages of the region */
 	uint64_t first;			/* first access index (GOP_ACCESS) */
 	uint64_t count;			/* accesses (GOP_ACCESS) */
 	uint32_t populate_write;	/* GOP_POPULATE writes (rewrites in place) */
-	uint32_t pad;
+	uint32_t hist;			/* which latency histogram (< GUEST_NR_HISTS) */
 	struct pattern pattern;
 };
 
@@ -77,8 +79,8 @@ struct guest_ctrl {
 	/* host -> guest */
 	struct guest_work work;
 
-	/* latency of each timed access, in TSC cycles */
-	struct hist latency;
+	/* latency of timed accesses, in TSC cycles; the host reads one only once no order uses it */
+	struct hist latency[GUEST_NR_HISTS];
 };
 
 _Static_assert(sizeof(struct guest_ctrl) <= GUEST_CTRL_SIZE, "guest_ctrl too large");

@@ -53,6 +53,7 @@ guest_abort(struct guest_ctrl *c, const char *file, int line, const char *msg,
 
 static void guest_populate(struct guest_ctrl *c, const struct guest_work *w)
 {
+	struct hist *h = &c->latency[w->hist % GUEST_NR_HISTS];
 	volatile uint64_t *word;
 	uint64_t t0, i;
 
@@ -64,7 +65,7 @@ static void guest_populate(struct guest_ctrl *c, const struct guest_work *w)
 		else
 			c->sink += *word;
 		if (w->time_each)
-			hist_record(&c->latency, guest_tsc() - t0);
+			hist_record(h, guest_tsc() - t0);
 		c->populated = i + 1;
 	}
 }
@@ -72,6 +73,7 @@ static void guest_populate(struct guest_ctrl *c, const struct guest_work *w)
 static void guest_access(struct guest_ctrl *c, const struct guest_work *w)
 {
 	const struct pattern *p = &w->pattern;
+	struct hist *h = &c->latency[w->hist % GUEST_NR_HISTS];
 	uint64_t i, page, t0, sink = 0, end = w->first + w->count;
 	volatile uint64_t *word;
 
@@ -87,7 +89,7 @@ static void guest_access(struct guest_ctrl *c, const struct guest_work *w)
 		else
 			sink += *word;
 		if (w->time_each)
-			hist_record(&c->latency, guest_tsc() - t0);
+			hist_record(h, guest_tsc() - t0);
 		c->cursor = i + 1;
 	}
 	c->sink += sink;

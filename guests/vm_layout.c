@@ -176,6 +176,7 @@ int vm_vcpu_start(struct vm_layout *l, struct kvm_vcpu *vcpu, int cpl, char *err
 		return errf(err, errlen, -EINVAL, "vCPU %d: at most %d vCPUs", vcpu->index,
 			    GUEST_MAX_VCPUS);
 	memset(ctrl, 0, sizeof(*ctrl));
-	hist_init(&ctrl->latency);
+	for (int i = 0; i < GUEST_NR_HISTS; i++)
+		hist_init(&ctrl->latency[i]);
 	return kvm_vcpu_enter_long_mode(vcpu, &lm, err, errlen);
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aging_driver.h"
 #include "backing.h"
 #include "commands.h"
 #include "scenario.h"
@@ -23,8 +24,11 @@ int cmd_list(int argc, char **argv)
 	for (int i = 0; scenarios[i]; i++)
 		printf("  %-10s %s\n", scenarios[i]->name, scenarios[i]->summary);
 
-	printf("\nHost drivers: none yet in this version (aging, reclaim, KSM and userfaultfd\n"
-	       "drivers arrive with the scenarios that use them).\n");
+	printf("\nAging drivers (mmubench run aging --driver NAME):\n");
+	for (int i = 0; aging_drivers[i]; i++)
+		printf("  %-10s %-12s %s\n", aging_drivers[i]->name,
+		       aging_drivers[i]->kind == AGING_EVICTED_KEPT ? "evicts" : "young/old",
+		       aging_drivers[i]->help);
 
 	printf("\nBackings (--backing):\n");
 	for (int i = 0; backing_kinds[i]; i++)

@@ -37,6 +37,12 @@ static void run_usage(FILE *out)
 static void run_scenario_help(const struct scenario_desc *scn, const struct opt_group *groups)
 {
 	printf("usage: mmubench run %s [options]\n\n%s\n\n", scn->name, scn->help);
+	if (scn->defaults) {
+		printf("Defaults of this scenario (before the command line):");
+		for (int i = 0; scn->defaults[i]; i++)
+			printf(" %s", scn->defaults[i]);
+		printf("\n\n");
+	}
 	opts_help(stdout, groups);
 	printf("\nMetrics (name, unit, better):\n");
 	for (const struct metric_desc *m = scn->metrics; m->name; m++)
@@ -132,8 +138,9 @@ int cmd_run(int argc, char **argv)
 	struct topo *topo = NULL;
 	struct record *rec;
 	char err[1024], cmd[64], size[32];
+	char **args;
 	void *scfg;
-	int idx, ret, status;
+	int idx, ret, status, nargs = 0;
 	uint64_t t0;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -153,31 +160,45 @@ int cmd_run(int argc, char **argv)
 		{ NULL },
 	};
 
+	/* the scenario's own defaults go first, so the command line overrides them */
+	args = calloc(argc + 64, sizeof(*args));
+	if (!args) {
+		free(scfg);
+		return EXIT_ERROR;
+	}
 	snprintf(cmd, sizeof(cmd), "mmubench run %s", scn->name);
-	argv[1] = cmd;
-	idx = opts_parse(groups, argc - 1, argv + 1, err, sizeof(err));
+	args[nargs++] = cmd;
+	for (int i = 0; scn->defaults && scn->defaults[i] && i < 62; i++)
+		args[nargs++] = (char *)scn->defaults[i];
+	for (int i = 2; i < argc; i++)
+		args[nargs++] = argv[i];
+	idx = opts_parse(groups, nargs, args, err, sizeof(err));
 	if (idx == -EAGAIN) {
 		run_scenario_help(scn, groups);
+		free(args);
 		free(scfg);
 		return EXIT_OK;
 	}
-	if (idx >= 0 && idx < argc - 1) {
-		snprintf(err, sizeof(err), "%s: unexpected argument '%s'", cmd, argv[idx + 1]);
+	if (idx >= 0 && idx < nargs) {
+		snprintf(err, sizeof(err), "%s: unexpected argument '%s'", cmd, args[idx]);
 		idx = -EINVAL;
 	}
 	if (idx < 0) {
+		free(args);
 		free(scfg);
 		return run_usage_error("%s", err);
 	}
 	ret = topo_open(&topo, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "mmubench: %s\n", err);
+		free(args);
 		free(scfg);
 		return EXIT_ERROR;
 	}
 	ret = runner_validate(&cfg, topo, err, sizeof(err));
 	if (ret) {
 		topo_close(topo);
+		free(args);
 		free(scfg);
 		return run_usage_error("%s: %s", cmd, err);
 	}
@@ -211,6 +232,7 @@ int cmd_run(int argc, char **argv)
 		status = EXIT_ERROR;
 	record_free(rec);
 	topo_close(topo);
+	free(args);
 	free(scfg);
 	return status;
 }

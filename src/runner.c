@@ -274,14 +274,39 @@ static void *run_vcpu_thread(void *arg)
 	return NULL;
 }
 
-/* Waits for the vCPU threads, printing progress every few seconds on long runs. */
-static void run_wait(struct run_ctx *ctx)
+/* Every epoch interval, the scenario's epoch(); returns its error, if any. */
+static int run_epoch(struct run_ctx *ctx, uint64_t now, uint64_t *next, unsigned int *n,
+		     char *err, size_t errlen)
 {
-	uint64_t start = now_ns(), last = start;
+	int ret;
+
+	if (!ctx->scenario->ops->epoch || !ctx->epoch_interval_ns || ctx->stopping ||
+	    ctx->aborted || now < *next)
+		return 0;
+	ret = ctx->scenario->ops->epoch(ctx, (*n)++, err, errlen);
+	*next += ctx->epoch_interval_ns;
+	if (*next < now_ns())
+		*next = now_ns() + ctx->epoch_interval_ns;	/* a slow pass: no catch-up burst */
+	if (ret > 0)
+		ctx->stopping = true;
+	if (ret < 0)
+		run_abort(ctx);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * Waits for the vCPU threads, calling the scenario's epochs and printing
+ * progress every few seconds on long runs. Returns an epoch's error, or 0.
+ */
+static int run_wait(struct run_ctx *ctx, char *err, size_t errlen)
+{
+	uint64_t start = now_ns(), last = start, next = start + ctx->epoch_interval_ns;
+	unsigned int nepoch = 0;
+	int ret = 0;
 	bool all;
 
 	do {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		uint64_t populated = 0, accesses = 0, now;
 
 		nanosleep(&ts, NULL);
@@ -292,6 +317,8 @@ static void run_wait(struct run_ctx *ctx)
 			accesses += ctx->vcpus[i].ctrl->cursor;
 		}
 		now = now_ns();
+		if (!ret)
+			ret = run_epoch(ctx, now, &next, &nepoch, err, errlen);
 		if (!all && !ctx->cfg->quiet && now - last >= 5000000000ull) {
 			fprintf(stderr, "mmubench: %4.0fs: %" PRIu64 " pages populated of %" PRIu64
 				", %" PRIu64 " accesses done\n", (now - start) / 1e9, populated,
@@ -301,6 +328,7 @@ static void run_wait(struct run_ctx *ctx)
 	} while (!all);
 	for (int i = 0; i < ctx->nvcpus; i++)
 		pthread_join(ctx->vcpus[i].thread, NULL);
+	return ret;
 }
 
 /* Memory regions: backing, NUMA binding, memslot, guest mapping, zipf table. */
@@ -545,7 +573,9 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 			abort();
 		}
 	}
-	run_wait(ctx);
+	ret = run_wait(ctx, err, errlen);
+	if (ret)
+		goto out_scenario;
 	for (int i = 0; i < ctx->nvcpus; i++) {
 		if (ctx->vcpus[i].status) {
 			ret = errf(err, errlen, ctx->vcpus[i].status, "%s", ctx->vcpus[i].err);

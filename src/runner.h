@@ -102,6 +102,10 @@ struct run_ctx {
 	struct run_region regions[GUEST_MAX_VCPUS];
 	int nvcpus;
 	struct run_vcpu vcpus[GUEST_MAX_VCPUS];
+	/* epochs: the scenario sets the interval in setup; 0 = no epoch() calls */
+	uint64_t epoch_interval_ns;
+	volatile bool stopping;		/* set when epoch() returns > 0: work() ends the vCPUs */
+
 	/* vCPU rendezvous that an aborted run releases (see run_barrier()) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;

@@ -12,10 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
 #include "hist_stats.h"
 #include "scenario.h"
-#include "truth.h"
+#include "verify.h"
 #include "util.h"
 
 struct access_config {
@@ -109,7 +108,7 @@ static int access_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_wor
 		if (run_barrier(ctx)) {
 			run_read_kvm_counters(ctx, &st->after_populate);
 			for (int i = 0; i < ctx->nvcpus; i++)
-				hist_merge(&st->populate_hist, &ctx->vcpus[i].ctrl->latency);
+				hist_merge(&st->populate_hist, &ctx->vcpus[i].ctrl->latency[0]);
 		}
 		run_barrier(ctx);	/* everyone populated before anyone measures */
 	} else {
@@ -124,46 +123,6 @@ static int access_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_wor
 	w->op = GOP_ACCESS;
 	w->first = av->passes_done * npages;
 	w->count = npages;
-	return 0;
-}
-
-/*
- * Every page's word of each vCPU holds its stamp iff the ground truth (from
- * the final cursor) says that vCPU wrote the page, and is still zero otherwise.
- */
-static int access_verify(struct run_ctx *ctx)
-{
-	uint64_t npages = ctx->pages_per_vcpu, bad = 0, checked = 0, first_bad = 0;
-	int first_vcpu = -1;
-
-	for (int i = 0; i < ctx->nvcpus; i++) {
-		struct run_vcpu *v = &ctx->vcpus[i];
-		unsigned long *written = bitmap_alloc(npages);
-		const char *base = v->region->backing.hva;
-
-		if (!written)
-			return -ENOMEM;
-		truth_touched(&v->host_pattern, 0, v->ctrl->cursor, NULL, written);
-		for (uint64_t p = 0; p < npages; p++) {
-			uint64_t word = ((const uint64_t *)(base + p * 4096))[v->index];
-			uint64_t want = bitmap_test(written, p) ?
-					pattern_stamp(v->pattern.seed, v->index, p) : 0;
-
-			checked++;
-			if (word != want && !bad++) {
-				first_bad = p;
-				first_vcpu = i;
-			}
-		}
-		bitmap_free(written);
-	}
-	if (bad)
-		record_add_check(ctx->rec, "memory_contents", STATUS_FAIL,
-				 "%" PRIu64 " of %" PRIu64 " pages differ from the ground truth; first: vCPU %d page %" PRIu64 " (gpa 0x%" PRIx64 ")",
-				 bad, checked, first_vcpu, first_bad,
-				 ctx->vcpus[first_vcpu].region->gpa + first_bad * 4096);
-	else
-		record_add_check(ctx->rec, "memory_contents", STATUS_PASS, NULL);
 	return 0;
 }
 
@@ -221,7 +180,7 @@ static int access_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	free(ns);
 	free(rate);
 
-	if (!acfg->no_verify && access_verify(ctx))
+	if (!acfg->no_verify && workload_verify_memory(ctx))
 		return errf(err, errlen, -ENOMEM, "out of memory verifying guest memory");
 	return 0;
 }

@@ -33,7 +33,11 @@ struct scenario_ops {
 	 * the previous order are in v->ctrl. Fills @w; GOP_EXIT ends the vCPU.
 	 */
 	int (*work)(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w);
-	/* Every --interval while vCPUs run (may be NULL). */
+	/*
+	 * Every ctx->epoch_interval_ns while vCPUs run (may be NULL). Returns 0 to
+	 * go on, > 0 when done (ctx->stopping is set; work() should then hand out
+	 * GOP_EXIT), < 0 with a message to abort the run.
+	 */
 	int (*epoch)(struct run_ctx *ctx, unsigned int epoch, char *err, size_t errlen);
 	/* All vCPUs have finished: compute metrics into ctx->rec. */
 	int (*stop)(struct run_ctx *ctx, char *err, size_t errlen);
@@ -45,6 +49,7 @@ struct scenario_desc {
 	const char *summary;		/* one line for `mmubench list` */
 	const char *help;		/* paragraph for `mmubench run NAME --help` */
 	const struct opt_desc *options;	/* scenario-specific options, into the scenario's config */
+	const char *const *defaults;	/* common options this scenario sets differently (argv form) */
 	size_t config_size;		/* bytes of that config, allocated by the runner */
 	const struct metric_desc *metrics;	/* NULL-terminated by name */
 	const struct scenario_ops *ops;

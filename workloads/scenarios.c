@@ -5,9 +5,11 @@
 #include "scenario.h"
 
 extern const struct scenario_desc scenario_access;
+extern const struct scenario_desc scenario_aging;
 
 const struct scenario_desc *const scenarios[] = {
 	&scenario_access,
+	&scenario_aging,
 	NULL,
 };
 

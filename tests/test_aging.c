@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `mmubench run aging` on the bare machine, end to end through the binary:
+ * the pageout driver evicts guest pages under a running guest (hot ones
+ * among them, which the run must detect) and the guest's data survives;
+ * --inject-false-old shows up exactly in the reported false-old rate; a
+ * driver the kernel lacks is a skip with the reason. Needs /dev/kvm.
+ *
+ * ASSERT_*() expand to two statements: loops and ifs around them keep braces.
+ */
+#include <ftw.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <json-c/json.h>
+
+#include "kselftest_harness.h"
+#include "t_spawn.h"
+
+#define T_EXIT_SKIPPED 4	/* src/commands.h */
+
+static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static double t_metric(struct json_object *rec, const char *name)
+{
+	struct json_object *metrics, *m, *v;
+
+	if (!json_object_object_get_ex(rec, "metrics", &metrics))
+		return NAN;
+	for (size_t i = 0; i < json_object_array_length(metrics); i++) {
+		m = json_object_array_get_idx(metrics, i);
+		if (json_object_object_get_ex(m, "name", &v) &&
+		    !strcmp(json_object_get_string(v), name) &&
+		    json_object_object_get_ex(m, "value", &v))
+			return json_object_get_double(v);
+	}
+	return NAN;
+}
+
+static const char *t_check(struct json_object *rec, const char *name)
+{
+	struct json_object *checks, *c, *v;
+
+	if (!json_object_object_get_ex(rec, "checks", &checks))
+		return "";
+	for (size_t i = 0; i < json_object_array_length(checks); i++) {
+		c = json_object_array_get_idx(checks, i);
+		if (json_object_object_get_ex(c, "name", &v) && !strcmp(json_object_get_string(v), name) &&
+		    json_object_object_get_ex(c, "status", &v))
+			return json_object_get_string(v);
+	}
+	return "";
+}
+
+FIXTURE(aging) {
+	char dir[64];
+	char json[128];
+};
+
+FIXTURE_SETUP(aging)
+{
+	int fd = open("/dev/kvm", O_RDWR);
+
+	if (fd < 0)
+		SKIP(return, "/dev/kvm cannot be opened: %s", strerror(errno));
+	close(fd);
+	snprintf(self->dir, sizeof(self->dir), "/tmp/mmubench-test-aging.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	snprintf(self->json, sizeof(self->json), "%s/r.json", self->dir);
+}
+
+FIXTURE_TEARDOWN(aging)
+{
+	if (self->dir[0])
+		nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+TEST_F(aging, pageout_evicts_hot_pages_and_data_survives)
+{
+	struct json_object *rec;
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "run", "aging", "--driver", "pageout", "--vcpus", "1",
+			   "--mem-per-vcpu", "64M", "--epochs", "3", "--baseline-epochs", "1",
+			   "--interval", "300", "--reclaim-pct", "20", "--swap-dir", self->dir,
+			   "--json", self->json, "--no-store", "--quiet", NULL));
+	if (r.status == T_EXIT_SKIPPED)
+		SKIP(return, "pageout skipped: %s", r.err);
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	rec = json_object_from_file(self->json);
+	ASSERT_NE(NULL, rec);
+	/* hot and cold pages existed, evictions were seen, some hit hot pages */
+	EXPECT_LT(0, t_metric(rec, "young_pages"));
+	EXPECT_LT(0, t_metric(rec, "old_pages"));
+	EXPECT_LT(0, t_metric(rec, "evicted_seen_pages"));
+	EXPECT_LT(0, t_metric(rec, "hot_evicted_pages"));
+	EXPECT_LT(0, t_metric(rec, "false_old_pct"));
+	EXPECT_GT(100, t_metric(rec, "false_old_pct"));
+	/* every page still holds what the guest wrote */
+	EXPECT_STREQ("pass", t_check(rec, "memory_contents"));
+	json_object_put(rec);
+	t_out_free(&r);
+}
+
+TEST_F(aging, injected_false_old_is_reported)
+{
+	struct json_object *rec;
+	struct t_out r;
+	double fo;
+
+	/* the control driver judges everything young: false-old must be the injection alone */
+	ASSERT_EQ(0, t_run(&r, "run", "aging", "--driver", "none", "--vcpus", "1",
+			   "--mem-per-vcpu", "256M", "--hot-frac", "0.5", "--epochs", "4",
+			   "--baseline-epochs", "1", "--interval", "200", "--inject-false-old", "10",
+			   "--json", self->json, "--no-store", "--quiet", NULL));
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	rec = json_object_from_file(self->json);
+	ASSERT_NE(NULL, rec);
+	fo = t_metric(rec, "false_old_pct");
+	EXPECT_EQ(0, t_metric(rec, "driver_false_old_pct"));
+	EXPECT_LT(fabs(fo - 10.0), 0.5) TH_LOG("false_old_pct %.3f", fo);
+	EXPECT_STREQ("pass", t_check(rec, "false_old_injection"));
+	json_object_put(rec);
+	t_out_free(&r);
+}
+
+TEST_F(aging, missing_feature_is_a_skip)
+{
+	struct t_out r;
+
+	if (!access("/sys/kernel/mm/page_idle/bitmap", F_OK))
+		SKIP(return, "this kernel has idle page tracking: nothing to check");
+	ASSERT_EQ(0, t_run(&r, "run", "aging", "--driver", "idle", "--vcpus", "1",
+			   "--mem-per-vcpu", "16M", "--no-store", NULL));
+	EXPECT_EQ(T_EXIT_SKIPPED, r.status) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "IDLE_PAGE_TRACKING")) t_show("stderr", r.err);
+	t_out_free(&r);
+}
+
+TEST_HARNESS_MAIN

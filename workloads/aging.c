@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scenario "aging": how right is the kernel about which guest pages are
+ * young, and what does finding out cost.
+ *
+ * The guest populates its memory, then runs its pattern without pause. The
+ * host first measures the access rate with no aging (--baseline-epochs), then
+ * lets one aging driver (kernel/aging_driver.h) act every --interval. Around
+ * each pass it snapshots the vCPUs' cursors, before (a) and after (b), and
+ * reads the driver's per-page verdict in between. With the previous pass's
+ * snapshots (a', b'), the ground truth is exact (DESIGN.md):
+ *   truly young = touched in [b', a)   (after the last pass, before this one)
+ *   truly old   = not touched in [a', b) (not since the last pass began)
+ *   excluded    = touched only while a pass ran: its verdict could go either way
+ * false-old  = |young and verdict old| / |young|
+ * false-young = |old and verdict young| / |old|
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aging_driver.h"
+#include "aging_stats.h"
+#include "vmstat.h"
+#include "bitmap.h"
+#include "hist_stats.h"
+#include "scenario.h"
+#include "truth.h"
+#include "util.h"
+#include "verify.h"
+
+#define AGING_CHUNK	(1u << 16)	/* accesses per order: the vCPU asks again every ~ms */
+
+enum aging_hist { HIST_POPULATE, HIST_BASELINE, HIST_AGING };
+enum aging_phase { PHASE_POPULATE, PHASE_BASELINE, PHASE_AGING };
+
+struct aging_config {
+	int driver;
+	uint64_t epochs;
+	uint64_t baseline_epochs;
+	uint64_t interval_ms;
+	double inject_false_old;
+	struct aging_params params;
+	bool no_timing;
+	bool no_verify;
+};
+
+#define GCFG(f) offsetof(struct aging_config, f)
+
+static const struct opt_desc aging_options[] = {
+	{ "driver", OPT_ENUM, GCFG(driver), "mglru", NULL, "the aging driver (mmubench list)",
+	  .choices = aging_driver_names, .record = true },
+	{ "epochs", OPT_UINT, GCFG(epochs), "10", "N", "aging passes", .min = 1, .max = 100000,
+	  .record = true },
+	{ "baseline-epochs", OPT_UINT, GCFG(baseline_epochs), "3", "N",
+	  "epochs without aging first: the vCPU access rate to compare with", .min = 1, .max = 1000,
+	  .record = true },
+	{ "interval", OPT_UINT, GCFG(interval_ms), "1000", "MS", "epoch length",
+	  .min = 50, .max = 3600000, .record = true },
+	{ "inject-false-old", OPT_DOUBLE, GCFG(inject_false_old), "0", "PCT",
+	  "test the metric: flip this share of young verdicts to old; the reported false-old "
+	  "rate must rise by it", .min = 0, .max = 100, .record = true },
+	{ "damon-threshold", OPT_UINT, GCFG(params.damon_threshold), "0", "N",
+	  "damon: a region is young when its nr_accesses is above N", .record = true },
+	{ "reclaim-pct", OPT_PCT, GCFG(params.reclaim_pct), "10", "PCT",
+	  "pageout, memcg, mglru: share of guest memory to reclaim per pass", .record = true },
+	{ "swappiness", OPT_UINT, GCFG(params.swappiness), "200", "N",
+	  "mglru eviction and memcg reclaim swappiness (200: anonymous only)", .max = 200,
+	  .record = true },
+	{ "swap-dir", OPT_STRING, GCFG(params.swap_dir), "/var/tmp", "DIR",
+	  "where a temporary swapfile goes when no swap is active (ext4/xfs, not tmpfs)",
+	  .record = true },
+	{ "no-timing", OPT_FLAG, GCFG(no_timing), NULL, NULL,
+	  "do not time each guest access (faster pattern, no access latency histogram)",
+	  .record = true },
+	{ "no-verify", OPT_FLAG, GCFG(no_verify), NULL, NULL,
+	  "skip the final check of guest memory against the ground truth", .record = true },
+	OPT_END
+};
+
+/* Cold pages untouched after populate: truly old for the whole run. */
+static const char *const aging_defaults[] = { "--pattern", "hotcold", "--hot-pct", "100", NULL };
+
+static const struct metric_desc aging_metrics[] = {
+	{ "false_old_pct", "%", "lower", "truly-young pages judged old (evicted), over all epochs" },
+	{ "false_young_pct", "%", "lower", "truly-old pages judged young (kept)" },
+	{ "driver_false_old_pct", "%", "lower", "false-old before --inject-false-old" },
+	{ "expected_false_old_pct", "%", "info", "driver rate + injection, what false_old_pct must be" },
+	{ "excluded_pages", "pages", "info", "per epoch: touched only during a pass, not judged" },
+	{ "young_pages", "pages", "info", "per epoch: truly young" },
+	{ "old_pages", "pages", "info", "per epoch: truly old" },
+	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass (with the verdict read)" },
+	{ "aging_ms_per_gib", "ms/GiB", "lower", "pass time per GiB of guest memory" },
+	{ "vcpu_rate_ratio", "ratio", "higher", "access rate during aging / rate without aging" },
+	{ "baseline_mpages_per_s", "Mpages/s", "higher", "access rate per vCPU without aging" },
+	{ "hot_evicted_pages", "pages", "lower", "eviction drivers: truly-young pages evicted, all epochs" },
+	{ "refaults", "pages", "info", "vmstat workingset_refault_anon + _file during aging" },
+	{ "swapins", "pages", "info", "vmstat pswpin during aging" },
+	{ "swapouts", "pages", "info", "vmstat pswpout during aging: pages reclaim wrote to swap" },
+	{ "evicted_seen_pages", "pages", "info", "eviction drivers: verdict old (absent right after eviction), all epochs" },
+	{ "pf_taken", "faults", "info", "KVM pf_taken during aging, all vCPUs" },
+	{ "access_p99_us", "us", "lower", "guest access latency p99 during aging" },
+	{ "baseline_access_p99_us", "us", "lower", "guest access latency p99 without aging" },
+	{ NULL }
+};
+
+struct aging_state {
+	const struct aging_driver_desc *driver;
+	struct aging_env env;
+	struct aging_target targets[GUEST_MAX_VCPUS];
+	struct knob_saver knobs;
+	bool driver_up;
+	volatile int phase;
+	unsigned int baseline_done, epochs_done;
+
+	/* cursors: this pass (a, b) and the previous one */
+	uint64_t a[GUEST_MAX_VCPUS], b[GUEST_MAX_VCPUS];
+	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
+	uint64_t t_prev_a, t_baseline;
+
+	unsigned long *old[GUEST_MAX_VCPUS];	/* per target: verdict */
+	unsigned long *young[GUEST_MAX_VCPUS];	/* per target: truly young */
+	unsigned long *recent[GUEST_MAX_VCPUS];	/* per target: touched since the last pass began */
+
+	struct aging_counts total, total_raw;
+	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
+	double baseline_rate;			/* accesses/s per vCPU */
+	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio;
+	struct aging_vmstat vm_before, vm_after;
+	struct run_kvm_counters kvm_before, kvm_after;
+};
+
+static void aging_snapshot(struct run_ctx *ctx, uint64_t *cursors)
+{
+	for (int i = 0; i < ctx->nvcpus; i++)
+		cursors[i] = ctx->vcpus[i].ctrl->cursor;
+}
+
+static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
+{
+	struct aging_config *cfg = ctx->scfg;
+	struct aging_state *st = calloc(1, sizeof(*st));
+	size_t n = cfg->epochs;
+	int ret;
+
+	if (!st)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+	ctx->priv = st;
+	st->driver = aging_drivers[cfg->driver];
+	knob_saver_init(&st->knobs);
+	st->env.targets = st->targets;
+	st->env.ntargets = ctx->nregions;
+	st->env.params = &cfg->params;
+	st->env.knobs = &st->knobs;
+	for (int t = 0; t < ctx->nregions; t++) {
+		st->targets[t] = (struct aging_target){
+			ctx->regions[t].backing.hva, ctx->regions[t].size / 4096,
+		};
+		st->env.total_pages += st->targets[t].npages;
+		st->old[t] = bitmap_alloc(st->targets[t].npages);
+		st->young[t] = bitmap_alloc(st->targets[t].npages);
+		st->recent[t] = bitmap_alloc(st->targets[t].npages);
+		if (!st->old[t] || !st->young[t] || !st->recent[t])
+			return errf(err, errlen, -ENOMEM, "out of memory");
+	}
+	st->false_old = calloc(n, sizeof(double));
+	st->false_young = calloc(n, sizeof(double));
+	st->excluded = calloc(n, sizeof(double));
+	st->young_n = calloc(n, sizeof(double));
+	st->old_n = calloc(n, sizeof(double));
+	st->pass_ms = calloc(n, sizeof(double));
+	st->ratio = calloc(n, sizeof(double));
+	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
+	    !st->pass_ms || !st->ratio)
+		return errf(err, errlen, -ENOMEM, "out of memory");
+
+	/* before the guest touches its memory: a memcg must see every page charged */
+	ret = st->driver->ops->setup ? st->driver->ops->setup(&st->env, err, errlen) : 0;
+	st->driver_up = true;
+	if (ret)
+		return ret;
+	ctx->epoch_interval_ns = cfg->interval_ms * 1000000ull;
+	return 0;
+}
+
+static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w)
+{
+	struct aging_config *cfg = ctx->scfg;
+	struct aging_state *st = ctx->priv;
+
+	w->region_gva = v->region->gpa;
+	w->page_size = 4096;
+	w->pattern = v->pattern;
+	if (v->orders == 0) {
+		w->op = GOP_POPULATE;
+		w->populate_write = 1;
+		w->time_each = 1;
+		w->hist = HIST_POPULATE;
+		return 0;
+	}
+	if (v->orders == 1 && run_barrier(ctx)) {
+		st->t_baseline = now_ns();
+		st->phase = PHASE_BASELINE;
+	}
+	if (ctx->stopping) {
+		w->op = GOP_EXIT;
+		return 0;
+	}
+	w->op = GOP_ACCESS;
+	w->first = v->ctrl->cursor;
+	w->count = AGING_CHUNK;
+	w->time_each = !cfg->no_timing;
+	w->hist = st->phase == PHASE_AGING ? HIST_AGING : HIST_BASELINE;
+	return 0;
+}
+
+/* The driver's start, between two cursor snapshots that make the first "previous pass". */
+static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, size_t errlen)
+{
+	uint64_t elapsed = now_ns() - st->t_baseline, accesses = 0;
+	int ret;
+
+	aging_snapshot(ctx, st->prev_a);
+	for (int i = 0; i < ctx->nvcpus; i++)
+		accesses += st->prev_a[i];
+	st->baseline_rate = accesses * 1e9 / elapsed / ctx->nvcpus;
+	st->t_prev_a = now_ns();
+	aging_vmstat_read(&st->vm_before);
+	run_read_kvm_counters(ctx, &st->kvm_before);
+	ret = st->driver->ops->start ? st->driver->ops->start(&st->env, err, errlen) : 0;
+	aging_snapshot(ctx, st->prev_b);
+	st->phase = PHASE_AGING;
+	return ret;
+}
+
+static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_t errlen)
+{
+	struct aging_config *cfg = ctx->scfg;
+	struct aging_state *st = ctx->priv;
+	struct aging_counts c = { 0 }, raw = { 0 };
+	uint64_t t0, t1, accesses = 0;
+	unsigned int e = st->epochs_done;
+	int ret;
+
+	if (st->phase == PHASE_POPULATE)
+		return 0;
+	if (st->phase == PHASE_BASELINE) {
+		if (++st->baseline_done < cfg->baseline_epochs)
+			return 0;
+		return aging_begin(ctx, st, err, errlen);
+	}
+
+	aging_snapshot(ctx, st->a);
+	t0 = now_ns();
+	ret = st->driver->ops->pass(&st->env, e, err, errlen);
+	for (int t = 0; !ret && t < st->env.ntargets; t++) {
+		bitmap_clear_all(st->old[t], st->targets[t].npages);
+		ret = st->driver->ops->verdict(&st->env, t, st->old[t], err, errlen);
+	}
+	t1 = now_ns();
+	aging_snapshot(ctx, st->b);
+	if (ret)
+		return ret;
+
+	for (int t = 0; t < st->env.ntargets; t++) {
+		bitmap_clear_all(st->young[t], st->targets[t].npages);
+		bitmap_clear_all(st->recent[t], st->targets[t].npages);
+	}
+	for (int i = 0; i < ctx->nvcpus; i++) {
+		struct run_vcpu *v = &ctx->vcpus[i];
+		int t = v->region - ctx->regions;
+
+		truth_touched(&v->host_pattern, st->prev_b[i], st->a[i], st->young[t], NULL);
+		truth_touched(&v->host_pattern, st->prev_a[i], st->b[i], st->recent[t], NULL);
+		accesses += st->a[i] - st->prev_a[i];
+	}
+	for (int t = 0; t < st->env.ntargets; t++) {
+		aging_count(&raw, st->young[t], st->recent[t], st->old[t], st->targets[t].npages);
+		st->evicted_seen += bitmap_weight(st->old[t], st->targets[t].npages);
+	}
+	for (int t = 0; t < st->env.ntargets; t++)
+		aging_inject(st->old[t], st->targets[t].npages, t, e, cfg->inject_false_old);
+	for (int t = 0; t < st->env.ntargets; t++)
+		aging_count(&c, st->young[t], st->recent[t], st->old[t], st->targets[t].npages);
+	aging_counts_add(&st->total, &c);
+	aging_counts_add(&st->total_raw, &raw);
+
+	st->false_old[e] = aging_pct(c.false_old, c.young);
+	st->false_young[e] = aging_pct(c.false_young, c.old);
+	st->excluded[e] = c.excluded;
+	st->young_n[e] = c.young;
+	st->old_n[e] = c.old;
+	st->pass_ms[e] = (t1 - t0) / 1e6;
+	st->ratio[e] = st->baseline_rate > 0 ?
+		       accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus / st->baseline_rate : NAN;
+	if (!ctx->cfg->quiet)
+		fprintf(stderr, "mmubench: epoch %u: young %" PRIu64 " old %" PRIu64 " excluded %" PRIu64
+			": false-old %.2f%% false-young %.2f%%, pass %.1f ms\n", e + 1, c.young, c.old,
+			c.excluded, st->false_old[e], st->false_young[e], st->pass_ms[e]);
+
+	memcpy(st->prev_a, st->a, sizeof(st->a));
+	memcpy(st->prev_b, st->b, sizeof(st->b));
+	st->t_prev_a = t0;
+	if (++st->epochs_done < cfg->epochs)
+		return 0;
+	aging_vmstat_read(&st->vm_after);
+	run_read_kvm_counters(ctx, &st->kvm_after);
+	return 1;
+}
+
+static void aging_record_hist(struct run_ctx *ctx, int slot, const char *name, const char *p99)
+{
+	double us = 1e-3 * run_cycles_to_ns(ctx, 1);
+	struct hist h;
+
+	hist_init(&h);
+	for (int i = 0; i < ctx->nvcpus; i++)
+		hist_merge(&h, &ctx->vcpus[i].ctrl->latency[slot]);
+	if (!h.count)
+		return;
+	record_add_hist(ctx->rec, name, "us", us, &h);
+	if (p99)
+		record_add_value(ctx->rec, p99, "us", DIR_LOWER_IS_BETTER,
+				 hist_percentile(&h, 0.99) * us);
+}
+
+static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
+{
+	struct aging_config *cfg = ctx->scfg;
+	struct aging_state *st = ctx->priv;
+	struct record *r = ctx->rec;
+	size_t n = st->epochs_done;
+	double gib = st->env.total_pages * 4096.0 / (1ull << 30), per_gib[n ? n : 1];
+	double fo = aging_pct(st->total.false_old, st->total.young);
+	double raw = aging_pct(st->total_raw.false_old, st->total_raw.young);
+	double expected = raw + cfg->inject_false_old * (100.0 - raw) / 100.0;
+	struct metric *m;
+
+	if (n < cfg->epochs)
+		return errf(err, errlen, -EIO, "only %zu of %" PRIu64 " epochs ran", n, cfg->epochs);
+	m = record_add_metric(r, "false_old_pct", "%", DIR_LOWER_IS_BETTER, st->false_old, n);
+	if (m)
+		m->value = fo;		/* over all epochs' pages, not the median epoch */
+	m = record_add_metric(r, "false_young_pct", "%", DIR_LOWER_IS_BETTER, st->false_young, n);
+	if (m)
+		m->value = aging_pct(st->total.false_young, st->total.old);
+	record_add_value(r, "driver_false_old_pct", "%", DIR_LOWER_IS_BETTER, raw);
+	if (cfg->inject_false_old > 0) {
+		record_add_value(r, "expected_false_old_pct", "%", DIR_INFO, expected);
+		record_add_check(r, "false_old_injection", fabs(fo - expected) <= 0.5 ? STATUS_PASS :
+				 STATUS_FAIL, "injected %.2f%%: measured %.3f%%, expected %.3f%% (+-0.5)",
+				 cfg->inject_false_old, fo, expected);
+	}
+	record_add_metric(r, "excluded_pages", "pages", DIR_INFO, st->excluded, n);
+	record_add_metric(r, "young_pages", "pages", DIR_INFO, st->young_n, n);
+	record_add_metric(r, "old_pages", "pages", DIR_INFO, st->old_n, n);
+	record_add_metric(r, "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER, st->pass_ms, n);
+	for (size_t i = 0; i < n; i++)
+		per_gib[i] = st->pass_ms[i] / gib;
+	record_add_metric(r, "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER, per_gib, n);
+	record_add_metric(r, "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER, st->ratio, n);
+	record_add_value(r, "baseline_mpages_per_s", "Mpages/s", DIR_HIGHER_IS_BETTER,
+			 st->baseline_rate / 1e6);
+	if (st->driver->kind == AGING_EVICTED_KEPT)
+		record_add_value(r, "hot_evicted_pages", "pages", DIR_LOWER_IS_BETTER,
+				 st->total.false_old);
+	record_add_value(r, "refaults", "pages", DIR_INFO,
+			 st->vm_after.refaults - st->vm_before.refaults);
+	record_add_value(r, "swapins", "pages", DIR_INFO, st->vm_after.swapins - st->vm_before.swapins);
+	if (st->driver->kind == AGING_EVICTED_KEPT) {
+		record_add_value(r, "swapouts", "pages", DIR_INFO,
+				 st->vm_after.swapouts - st->vm_before.swapouts);
+		record_add_value(r, "evicted_seen_pages", "pages", DIR_INFO, st->evicted_seen);
+	}
+	record_add_value(r, "pf_taken", "faults", DIR_INFO,
+			 st->kvm_after.pf_taken - st->kvm_before.pf_taken);
+	aging_record_hist(ctx, HIST_POPULATE, "populate_latency", NULL);
+	aging_record_hist(ctx, HIST_BASELINE, "baseline_access_latency", "baseline_access_p99_us");
+	aging_record_hist(ctx, HIST_AGING, "aging_access_latency", "access_p99_us");
+	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
+
+	if (!cfg->no_verify && workload_verify_memory(ctx))
+		return errf(err, errlen, -ENOMEM, "out of memory verifying guest memory");
+	return 0;
+}
+
+static void aging_teardown(struct run_ctx *ctx)
+{
+	struct aging_state *st = ctx->priv;
+	int ret;
+
+	if (!st)
+		return;
+	if (st->driver_up && st->driver->ops->teardown)
+		st->driver->ops->teardown(&st->env);
+	ret = knob_restore_all(&st->knobs);
+	if (ret)
+		fprintf(stderr, "mmubench: could not restore %s: %s\n",
+			st->knobs.knobs[st->knobs.failed].path, strerror(-ret));
+	for (int t = 0; t < ctx->nregions; t++) {
+		bitmap_free(st->old[t]);
+		bitmap_free(st->young[t]);
+		bitmap_free(st->recent[t]);
+	}
+	free(st->false_old);
+	free(st->false_young);
+	free(st->excluded);
+	free(st->young_n);
+	free(st->old_n);
+	free(st->pass_ms);
+	free(st->ratio);
+	free(st);
+	ctx->priv = NULL;
+}
+
+static const struct scenario_ops aging_ops = {
+	.setup = aging_setup,
+	.work = aging_work,
+	.epoch = aging_epoch,
+	.stop = aging_stop,
+	.teardown = aging_teardown,
+};
+
+const struct scenario_desc scenario_aging = {
+	.name = "aging",
+	.summary = "aging accuracy (false-old, false-young) and cost of one aging driver",
+	.help =
+	"Populates guest memory, runs the pattern continuously (hotcold with all accesses\n"
+	"in the hot set by default, so cold pages stay truly old), measures the vCPU access rate without aging for --baseline-epochs,\n"
+	"then lets the --driver act every --interval for --epochs passes. Around each\n"
+	"pass the vCPUs' cursors are snapshotted; the driver's per-page verdict is\n"
+	"compared with the exact set of pages touched since the previous pass (pages\n"
+	"touched only while a pass ran are excluded and counted). Eviction drivers\n"
+	"(mglru, memcg, pageout) judge old by evicting: hot pages evicted and their\n"
+	"refaults are the false-old cost. Finally guest memory is checked page by page.",
+	.options = aging_options,
+	.config_size = sizeof(struct aging_config),
+	.defaults = aging_defaults,
+	.metrics = aging_metrics,
+	.ops = &aging_ops,
+};
