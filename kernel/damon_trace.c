@@ -518,7 +518,9 @@ static void dt_watchdog_start(struct damon_trace *tr)
 	posix_spawn_file_actions_adddup2(&fa, tr->root_fd, 3);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 4);
+#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
+	posix_spawn_file_actions_addclosefrom_np(&fa, 4);	/* the VM's fds stay with us */
+#endif
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
 	posix_spawnattr_setsigmask(&at, &none);
 	ret = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ);

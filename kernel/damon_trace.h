@@ -134,10 +134,12 @@ struct damon_trace {
 };
 
 /*
- * Opens tracefs privately and creates the instance with the
+ * Opens tracefs privately (a detached fsmount(): no mount is added to the
+ * host, see damon_trace.c) and creates the instance with the
  * damon:damon_aggregated event (not yet enabled), filtered on the kdamond
- * @pid when it is > 0. -EOPNOTSUPP with the config options to set when
- * tracefs or the DAMON events are missing.
+ * @pid when it is > 0. A watchdog process removes the instance should we
+ * die without damon_trace_close() (SIGKILL included). -EOPNOTSUPP with the
+ * config options to set when tracefs or the DAMON events are missing.
  */
 int damon_trace_open(struct damon_trace *tr, int pid, char *err, size_t errlen);
 

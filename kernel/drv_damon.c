@@ -127,14 +127,20 @@ static int damon_find_running(struct damon_state *st, bool *free_sysfs, char *wh
 					 i, ops);
 				continue;
 			}
+			v = damon_read_num(0, DAMON_KDAMONDS "/%d/%s", i, "pid");
+			if (!v || v > INT_MAX) {
+				snprintf(why, len, "kdamond %d is on, but " DAMON_KDAMONDS "/%d/pid has no thread id",
+					 i, i);
+				continue;
+			}
+			st->pid = v;
 			st->kdamond = i;
-			st->pid = damon_read_num(0, DAMON_KDAMONDS "/%d/%s", i, "pid");
 			st->ntargets = damon_read_num(1, DAMON_KDAMONDS "/%d/%s", i,
 						      "contexts/0/targets/nr_targets");
 			st->aggr_us = damon_sysfs_aggr_us(i);
 			snprintf(st->what, sizeof(st->what), "kdamond %d (paddr, pid %d)", i, st->pid);
 			st->paddr = true;
-			return st->pid > 0;
+			return 1;
 		}
 	}
 	for (size_t m = 0; m < ARRAY_SIZE(modules); m++) {
@@ -218,7 +224,12 @@ static int damon_setup(struct aging_env *env, char *err, size_t errlen)
 	return 0;
 }
 
-/* Undoes our own kdamond, when no one saved knobs on top of ours. */
+/*
+ * Undoes our own kdamond now (state off, ..., nr_kdamonds 0), as
+ * knob_restore_all() would, when no one saved knobs on top of ours. A write
+ * that fails stays in the saver with the ones below it: the caller's
+ * knob_restore_all() tries them again and names what it could not restore.
+ */
 static void damon_own_restore(struct aging_env *env, struct damon_state *st)
 {
 	struct knob_saver *ks = env->knobs;
@@ -230,62 +241,68 @@ static void damon_own_restore(struct aging_env *env, struct damon_state *st)
 
 		ks->n = i;
 		atomic_signal_fence(memory_order_seq_cst);
-		sysfs_write(ks->knobs[i].path, ks->knobs[i].old);
+		if (sysfs_write(ks->knobs[i].path, ks->knobs[i].old)) {
+			ks->n = i + 1;
+			break;
+		}
 	}
-	st->knob_top = st->knob_base;
+	st->knob_top = ks->n;
 }
 
 static int damon_own_start(struct aging_env *env, struct damon_state *st, char *err, size_t errlen)
 {
-	static const char k0[] = DAMON_KDAMONDS "/0";
 	struct knob_saver *ks = env->knobs;
 	char pid[32], buf[256];
-	const char *step;
-	int ret;
+	const char *const steps[][2] = {
+		{ DAMON_KDAMONDS "/nr_kdamonds", "1" },
+		{ DAMON_KDAMONDS "/0/contexts/nr_contexts", "1" },
+		{ DAMON_KDAMONDS "/0/contexts/0/operations", "vaddr" },
+		{ DAMON_KDAMONDS "/0/contexts/0/targets/nr_targets", "1" },
+		{ DAMON_KDAMONDS "/0/contexts/0/targets/0/pid_target", pid },
+		{ DAMON_KDAMONDS "/0/state", "on" },
+	};
+	const char *step = NULL;
+	int ret = 0;
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	st->knob_base = st->knob_top = ks->n;
-#define DAMON_SET(path, val) do {					\
-		step = path;						\
-		ret = knob_save_and_set(ks, path, val);			\
-		st->knob_top = ks->n;					\
-		if (ret)						\
-			goto fail;					\
-	} while (0)
-	DAMON_SET(DAMON_KDAMONDS "/nr_kdamonds", "1");
-	DAMON_SET(DAMON_KDAMONDS "/0/contexts/nr_contexts", "1");
-	step = "avail_operations";
-	ret = sysfs_read(DAMON_KDAMONDS "/0/contexts/0/avail_operations", buf, sizeof(buf));
-	if (ret < 0)
-		goto fail;
-	if (!strstr(buf, "vaddr")) {
-		damon_own_restore(env, st);
-		return errf(err, errlen, -EOPNOTSUPP,
-			    "DAMON offers \"%s\" operations, not vaddr: CONFIG_DAMON_VADDR=y (or a running paddr kdamond to observe)",
-			    buf);
+	for (size_t i = 0; i < ARRAY_SIZE(steps) && !ret; i++) {
+		if (i == 2) {
+			/* the context exists now: can it do vaddr? */
+			step = DAMON_KDAMONDS "/0/contexts/0/avail_operations";
+			ret = sysfs_read(step, buf, sizeof(buf));
+			if (ret < 0)
+				break;
+			ret = 0;
+			if (!strstr(buf, "vaddr")) {
+				damon_own_restore(env, st);
+				return errf(err, errlen, -EOPNOTSUPP,
+					    "DAMON offers \"%s\" operations, not vaddr: CONFIG_DAMON_VADDR=y (or a running paddr kdamond to observe)",
+					    buf);
+			}
+		}
+		step = steps[i][0];
+		ret = knob_save_and_set(ks, steps[i][0], steps[i][1]);
+		st->knob_top = ks->n;
 	}
-	DAMON_SET(DAMON_KDAMONDS "/0/contexts/0/operations", "vaddr");
-	DAMON_SET(DAMON_KDAMONDS "/0/contexts/0/targets/nr_targets", "1");
-	DAMON_SET(DAMON_KDAMONDS "/0/contexts/0/targets/0/pid_target", pid);
-	DAMON_SET(DAMON_KDAMONDS "/0/state", "on");
-#undef DAMON_SET
+	if (ret) {
+		damon_own_restore(env, st);
+		if (ret == -EBUSY || ret == -EINVAL || ret == -EPERM)
+			return errf(err, errlen, -EOPNOTSUPP,
+				    "cannot start a vaddr kdamond of our own (%s: %s): another DAMON user (e.g. DAMON_RECLAIM) may hold DAMON exclusively",
+				    step, strerror(-ret));
+		return errf(err, errlen, ret, "DAMON sysfs: %s: %s", step, strerror(-ret));
+	}
 	st->pid = damon_read_num(0, DAMON_KDAMONDS "/%d/%s", 0, "pid");
 	st->aggr_us = damon_sysfs_aggr_us(0);
 	if (st->pid <= 0) {
 		damon_own_restore(env, st);
-		return errf(err, errlen, -EIO, "%s/pid: no kdamond thread after state on", k0);
+		return errf(err, errlen, -EIO, DAMON_KDAMONDS "/0/pid: no kdamond thread after state on");
 	}
 	snprintf(st->what, sizeof(st->what), "our kdamond 0 (vaddr of pid %s, kdamond pid %d)", pid, st->pid);
 	st->tr.col.max_gap_ns = st->aggr_us ? st->aggr_us * 1000 / 2 : 0;
 	damon_set_wait(st);
 	return damon_trace_follow(&st->tr, st->pid, err, errlen);
-fail:
-	damon_own_restore(env, st);
-	if (ret == -EBUSY || ret == -EINVAL || ret == -EPERM)
-		return errf(err, errlen, -EOPNOTSUPP,
-			    "cannot start a vaddr kdamond of our own (%s: %s): another DAMON user (e.g. DAMON_RECLAIM) may hold it exclusively",
-			    step, strerror(-ret));
-	return errf(err, errlen, ret, "DAMON sysfs: %s: %s", step, strerror(-ret));
 }
 
 static int damon_start(struct aging_env *env, char *err, size_t errlen)

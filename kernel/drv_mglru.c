@@ -16,10 +16,12 @@
  *   2. eviction: "- ID NID MAX_SEQ-2 SWAPPINESS NR" (MAX_SEQ after aging):
  *      oldest generations first, up to NR pages, NR being --reclaim-pct of
  *      the guest's pages (spread over the nodes by the memcg's pages on
- *      each); with --reclaim-pct 0, "- ID NID MIN_SEQ SWAPPINESS": all of the
- *      oldest generation. The kernel never evicts the two youngest
- *      generations (MIN_NR_GENS), which after aging hold what the walk found
- *      young.
+ *      each); with --reclaim-pct 0, "- ID NID SEQ SWAPPINESS": all of the
+ *      oldest generation that has pages. The kernel never evicts the two
+ *      youngest generations (MIN_NR_GENS), which after aging hold what the
+ *      walk found young. A vCPU thread that stays in KVM_RUN may never be
+ *      scheduled out, and MGLRU skips walking an mm that has not run since
+ *      its last walk: that shows as an aging pass that finds nothing young.
  * start ages once: populate leaves every page in the youngest generation,
  * and without it the first pass could evict nothing.
  * Verdict: old = evicted = the page is not present in pagemap right after
@@ -163,8 +165,9 @@ static bool mglru_age_cmd(const struct aging_env *env, const struct lru_gen_memc
 /*
  * "- ID NID MAX_SEQ-2 SWAPPINESS NR": oldest first, this node's share of
  * --reclaim-pct of the guest's pages; with --reclaim-pct 0
- * "- ID NID MIN_SEQ SWAPPINESS": all of the oldest generation. The kernel
- * refuses to evict the two youngest generations (MIN_NR_GENS).
+ * "- ID NID SEQ SWAPPINESS": all of the oldest generation that has pages
+ * (emptied generations stay listed until an eviction passes them). The
+ * kernel refuses to evict the two youngest generations (MIN_NR_GENS).
  */
 static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_memcg *m,
 			    const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd, size_t len)
@@ -177,8 +180,18 @@ static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_me
 	if (!pages || !n->nr_gens || min + 2 > max)
 		return false;
 	if (!env->params->reclaim_pct) {
-		snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d", m->id, n->nid, min, sw);
-		return true;
+		/* the oldest generation that has pages (empty ones linger until eviction) */
+		for (int i = 0; i < n->nr_gens; i++) {
+			const struct lru_gen_gen *g = &n->gens[i];
+
+			if (g->seq < min || g->seq + 2 > max)
+				continue;
+			if ((g->anon_gone ? 0 : g->nr_anon) + (g->file_gone ? 0 : g->nr_file)) {
+				snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d", m->id, n->nid, g->seq, sw);
+				return true;
+			}
+		}
+		return false;
 	}
 	nr = (want * pages + memcg_pages - 1) / memcg_pages;
 	if (!nr)

@@ -203,7 +203,11 @@ int page_idle_open(char *err, size_t errlen)
 	return errf(err, errlen, -errno, "%s: %s", PAGE_IDLE_BITMAP, strerror(errno));
 }
 
-/* Whole transfers: sysfs binary files move at most a page per call. */
+/*
+ * Whole transfers: sysfs binary files move at most a page per call. The
+ * bitmap stops at max_pfn (a last partial word is not transferred): past
+ * it, reads give 0 bytes (taken as not idle) and writes have nothing to do.
+ */
 static int page_idle_io(int fd, bool wr, void *buf, size_t len, off_t off)
 {
 	size_t done = 0;
@@ -216,8 +220,11 @@ static int page_idle_io(int fd, bool wr, void *buf, size_t len, off_t off)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (!n)
-			return -EIO;
+		if (!n) {
+			if (!wr)
+				memset((char *)buf + done, 0, len - done);
+			break;
+		}
 		done += n;
 	}
 	return 0;

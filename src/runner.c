@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,6 +275,29 @@ static void *run_vcpu_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * SIGINT/SIGTERM during a run: the one piece of global state, because a
+ * signal handler can reach nothing else. The run stops at the next poll of
+ * run_wait(), so every scenario and driver teardown (host knobs, swapfiles,
+ * memcgs, tracefs instances) still runs.
+ */
+static volatile sig_atomic_t run_signalled;
+
+static void run_on_signal(int sig)
+{
+	run_signalled = sig;
+}
+
+void runner_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = run_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* Every epoch interval, the scenario's epoch(); returns its error, if any. */
 static int run_epoch(struct run_ctx *ctx, uint64_t now, uint64_t *next, unsigned int *n,
 		     char *err, size_t errlen)
@@ -319,6 +343,11 @@ static int run_wait(struct run_ctx *ctx, char *err, size_t errlen)
 		now = now_ns();
 		if (!ret)
 			ret = run_epoch(ctx, now, &next, &nepoch, err, errlen);
+		if (run_signalled && !ret) {
+			ret = errf(err, errlen, -EINTR, "interrupted by signal %d: stopped cleanly",
+				   (int)run_signalled);
+			run_abort(ctx);
+		}
 		if (!all && !ctx->cfg->quiet && now - last >= 5000000000ull) {
 			fprintf(stderr, "mmubench: %4.0fs: %" PRIu64 " pages populated of %" PRIu64
 				", %" PRIu64 " accesses done\n", (now - start) / 1e9, populated,

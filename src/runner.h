@@ -122,6 +122,9 @@ struct run_ctx {
 int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, void *scfg,
 	       struct topo *topo, struct record *rec, char *err, size_t errlen);
 
+/* Makes SIGINT, SIGTERM and SIGHUP stop a run cleanly (teardowns run) instead of killing it. */
+void runner_catch_signals(void);
+
 /* Checks the parts of @cfg that need the machine (CPUs, nodes, paths): -EINVAL + message. */
 int runner_validate(const struct run_config *cfg, struct topo *topo, char *err, size_t errlen);
 

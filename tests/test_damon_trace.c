@@ -7,6 +7,9 @@
  *
  * ASSERT_*() expand to two statements: loops and ifs around them keep braces.
  */
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "kselftest_harness.h"
 #include "bitmap.h"
 #include "damon_trace.h"
@@ -395,6 +398,75 @@ TEST(page_idle_thp_heads)
 			TH_LOG("page %zu", i);
 		}
 	}
+}
+
+/* The bitmap's I/O on a file standing in for it: offsets word * 8, runs whole. */
+TEST(page_idle_io_offsets)
+{
+	/* 1000 PFNs spread over more than a page of words (sysfs moves a page per call) */
+	uint64_t pfns[1000], w, want;
+	struct page_idle_set s = { 0 };
+	char err[256];
+	int fd = memfd_create("bitmap", MFD_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	for (size_t i = 0; i < ARRAY_SIZE(pfns); i++)
+		pfns[i] = 0x4000 + i * 37;
+	ASSERT_EQ(0, ftruncate(fd, (0x4000 + 1000 * 37) / 8 + 64));
+	ASSERT_EQ(0, page_idle_set_build(&s, pfns, ARRAY_SIZE(pfns)));
+	ASSERT_EQ(1, s.nruns);
+	page_idle_set_fill(&s, pfns, ARRAY_SIZE(pfns));
+	ASSERT_EQ(0, page_idle_write(fd, &s, err, sizeof(err)));
+	for (size_t i = 0; i < ARRAY_SIZE(pfns); i++) {
+		ASSERT_EQ(8, pread(fd, &w, 8, page_idle_word(pfns[i]) * 8));
+		EXPECT_TRUE(w & page_idle_mask(pfns[i]));
+	}
+	/* nothing outside the run was written */
+	ASSERT_EQ(8, pread(fd, &w, 8, (page_idle_word(0x4000) - 1) * 8));
+	EXPECT_EQ(0, w);
+	/* read back: one bit cleared by "an access" */
+	w = 0;
+	want = page_idle_word(pfns[500]) * 8;
+	ASSERT_EQ(8, pwrite(fd, &w, 8, want));
+	memset(s.words, 0, s.nwords * 8);
+	ASSERT_EQ(0, page_idle_read(fd, &s, err, sizeof(err)));
+	for (size_t i = 0; i < ARRAY_SIZE(pfns); i++) {
+		bool same_word = page_idle_word(pfns[i]) == page_idle_word(pfns[500]);
+
+		EXPECT_EQ(!same_word, page_idle_set_test(&s, pfns[i]));
+	}
+	page_idle_set_free(&s);
+	close(fd);
+}
+
+/* THP heads looked up in a file standing in for /proc/kpageflags. */
+TEST(page_idle_heads_lookup)
+{
+	const uint64_t H = PAGE_IDLE_KPF_COMPOUND_HEAD, T = PAGE_IDLE_KPF_COMPOUND_TAIL;
+	/* a 2M folio at 4608 mapped from its middle, then a 4K page, then a 16K folio */
+	uint64_t pfns[] = { 5001, 5002, 5003, 77, 8193, 8194, 8192, 0 };
+	uint64_t want[] = { 4608, 4608, 4608, 77, 8192, 8192, 8192, 0 };
+	uint64_t flags[ARRAY_SIZE(pfns)], f;
+	char err[256];
+	int fd = memfd_create("kpageflags", MFD_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 9000 * 8));
+	for (uint64_t pfn = 4608; pfn < 4608 + 512; pfn++) {
+		f = pfn == 4608 ? H : T;
+		ASSERT_EQ(8, pwrite(fd, &f, 8, pfn * 8));
+	}
+	for (uint64_t pfn = 8192; pfn < 8192 + 4; pfn++) {
+		f = pfn == 8192 ? H : T;
+		ASSERT_EQ(8, pwrite(fd, &f, 8, pfn * 8));
+	}
+	ASSERT_EQ(0, page_idle_heads(fd, pfns, flags, ARRAY_SIZE(pfns), err, sizeof(err)));
+	for (size_t i = 0; i < ARRAY_SIZE(pfns); i++) {
+		EXPECT_EQ(want[i], pfns[i]) {
+			TH_LOG("page %zu", i);
+		}
+	}
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

@@ -93,6 +93,7 @@ static const struct metric_desc aging_metrics[] = {
 	{ "young_pages", "pages", "info", "per epoch: truly young" },
 	{ "old_pages", "pages", "info", "per epoch: truly old" },
 	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass (with the verdict read)" },
+	{ "pages_covered", "pages", "info", "per epoch: pages the driver had an opinion on (drivers that say)" },
 	{ "aging_ms_per_gib", "ms/GiB", "lower", "pass time per GiB of guest memory" },
 	{ "vcpu_rate_ratio", "ratio", "higher", "access rate during aging / rate without aging" },
 	{ "baseline_mpages_per_s", "Mpages/s", "higher", "access rate per vCPU without aging" },
@@ -128,7 +129,7 @@ struct aging_state {
 	struct aging_counts total, total_raw;
 	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
 	double baseline_rate;			/* accesses/s per vCPU */
-	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio;
+	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio, *covered;
 	struct aging_vmstat vm_before, vm_after;
 	struct run_kvm_counters kvm_before, kvm_after;
 };
@@ -173,8 +174,9 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->old_n = calloc(n, sizeof(double));
 	st->pass_ms = calloc(n, sizeof(double));
 	st->ratio = calloc(n, sizeof(double));
+	st->covered = calloc(n, sizeof(double));
 	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
-	    !st->pass_ms || !st->ratio)
+	    !st->pass_ms || !st->ratio || !st->covered)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 
 	/* before the guest touches its memory: a memcg must see every page charged */
@@ -254,6 +256,7 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	}
 
 	aging_snapshot(ctx, st->a);
+	st->env.pass_pages_scanned = NAN;
 	t0 = now_ns();
 	ret = st->driver->ops->pass(&st->env, e, err, errlen);
 	for (int t = 0; !ret && t < st->env.ntargets; t++) {
@@ -294,6 +297,7 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->young_n[e] = c.young;
 	st->old_n[e] = c.old;
 	st->pass_ms[e] = (t1 - t0) / 1e6;
+	st->covered[e] = st->env.pass_pages_scanned;
 	st->ratio[e] = st->baseline_rate > 0 ?
 		       accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus / st->baseline_rate : NAN;
 	if (!ctx->cfg->quiet)
@@ -358,6 +362,8 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	record_add_metric(r, "young_pages", "pages", DIR_INFO, st->young_n, n);
 	record_add_metric(r, "old_pages", "pages", DIR_INFO, st->old_n, n);
 	record_add_metric(r, "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER, st->pass_ms, n);
+	if (!isnan(st->covered[0]))
+		record_add_metric(r, "pages_covered", "pages", DIR_INFO, st->covered, n);
 	for (size_t i = 0; i < n; i++)
 		per_gib[i] = st->pass_ms[i] / gib;
 	record_add_metric(r, "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER, per_gib, n);
@@ -412,6 +418,7 @@ static void aging_teardown(struct run_ctx *ctx)
 	free(st->old_n);
 	free(st->pass_ms);
 	free(st->ratio);
+	free(st->covered);
 	free(st);
 	ctx->priv = NULL;
 }
