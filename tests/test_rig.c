@@ -10,6 +10,7 @@
  * ASSERT_*() expand to two statements: loops and ifs around them keep braces.
  */
 #include <ftw.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
 
@@ -185,6 +186,86 @@ TEST_F(rig_access, on_node1)
 	ASSERT_NE(NULL, nodes);
 	EXPECT_EQ(1, json_object_object_length(nodes));
 	EXPECT_EQ(16384, json_object_get_int64(t_get(nodes, "1")));
+	json_object_put(rec);
+	t_out_free(&r);
+}
+
+/* A metric's value from a record, NAN when absent. */
+static double t_metric(struct json_object *rec, const char *name)
+{
+	struct json_object *metrics = t_get(rec, "metrics");
+
+	for (size_t i = 0; metrics && i < json_object_array_length(metrics); i++) {
+		struct json_object *m = json_object_array_get_idx(metrics, i);
+
+		if (!strcmp(t_str(m, "name"), name))
+			return json_object_get_double(t_get(m, "value"));
+	}
+	return NAN;
+}
+
+FIXTURE(rig_aging) {
+	char dir[64];
+};
+
+FIXTURE_SETUP(rig_aging)
+{
+	T_RIG_SETUP();
+}
+
+FIXTURE_TEARDOWN(rig_aging)
+{
+	T_RIG_TEARDOWN();
+}
+
+FIXTURE_VARIANT(rig_aging) {
+	const char *driver;
+	const char *kvm_param;
+};
+
+FIXTURE_VARIANT_ADD(rig_aging, mglru_tdp) {
+	"mglru", "nested=1",
+};
+
+FIXTURE_VARIANT_ADD(rig_aging, mglru_shadow) {
+	"mglru", "npt=0",
+};
+
+FIXTURE_VARIANT_ADD(rig_aging, memcg_tdp) {
+	"memcg", "nested=1",
+};
+
+FIXTURE_VARIANT_ADD(rig_aging, memcg_shadow) {
+	"memcg", "npt=0",
+};
+
+/*
+ * Hot/cold guest under MGLRU or memcg reclaim: what gets evicted is (almost)
+ * only cold, the false-old rate comes with its count, and the data survives.
+ */
+TEST_F(rig_aging, evicts_cold_pages)
+{
+	struct json_object *rec;
+	double cold, evicted, fo;
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--kvm-param", variant->kvm_param,
+			   "--no-store", "--json-dir", self->dir, "--",
+			   "run", "aging", "--driver", variant->driver, "--vcpus", "1",
+			   "--mem-per-vcpu", "64M", "--epochs", "2", "--baseline-epochs", "1",
+			   "--interval", "500", "--reclaim-pct", "20", NULL));
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	rec = t_one_record(_metadata, self->dir);
+	ASSERT_NE(NULL, rec) t_show("stderr", r.err);
+	EXPECT_STREQ("pass", t_str(rec, "status"));
+	cold = t_metric(rec, "old_pages");
+	evicted = t_metric(rec, "evicted_seen_pages");
+	fo = t_metric(rec, "false_old_pct");
+	EXPECT_LT(0, cold);
+	EXPECT_LT(0, evicted) t_show("stderr", r.err);
+	/* the hot tenth of memory is left alone: at most 5% of it evicted */
+	EXPECT_LT(fo, 5.0) t_show("stderr", r.err);
+	EXPECT_FALSE(isnan(t_metric(rec, "hot_evicted_pages")));
 	json_object_put(rec);
 	t_out_free(&r);
 }
