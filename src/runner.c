@@ -13,6 +13,7 @@
 #include "probe.h"
 #include "runner.h"
 #include "scenario.h"
+#include "truth.h"
 #include "util.h"
 #include "zipf.h"
 
@@ -177,6 +178,38 @@ static void run_abort(struct run_ctx *ctx)
 	pthread_mutex_unlock(&ctx->lock);
 }
 
+void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long *touched,
+	       unsigned long *written)
+{
+	int n = __atomic_load_n(&v->nsegments, __ATOMIC_ACQUIRE);
+
+	for (int s = 0; s < n; s++) {
+		uint64_t lo = v->segments[s].first, hi = s + 1 < n ? v->segments[s + 1].first : UINT64_MAX;
+		struct pattern p = v->host_pattern;
+
+		lo = lo > c0 ? lo : c0;
+		hi = hi < c1 ? hi : c1;
+		if (lo >= hi)
+			continue;
+		p.hot_first = v->segments[s].hot_first;
+		truth_touched(&p, lo, hi, touched, written);
+	}
+}
+
+/* Logs a hot-set change that starts with order @w (one writer: this vCPU's thread). */
+static int run_log_segment(struct run_vcpu *v, const struct guest_work *w)
+{
+	int n = v->nsegments;
+
+	if (w->op != GOP_ACCESS || w->pattern.hot_first == v->segments[n - 1].hot_first)
+		return 0;
+	if (n == RUN_MAX_SEGMENTS)
+		return -ENOSPC;
+	v->segments[n] = (struct run_segment){ w->first, w->pattern.hot_first };
+	__atomic_store_n(&v->nsegments, n + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
 double run_cycles_to_ns(const struct run_ctx *ctx, double cycles)
 {
 	return ctx->tsc_khz ? cycles * 1e6 / ctx->tsc_khz : 0;
@@ -262,8 +295,11 @@ static void *run_vcpu_thread(void *arg)
 		ret = ctx->aborted ? 0 : ctx->scenario->ops->work(ctx, v, &w);
 		if (ctx->aborted)
 			w.op = GOP_EXIT;
+		if (!ret && run_log_segment(v, &w))
+			ret = -ENOSPC;
 		if (ret) {
 			run_vcpu_fail(v, ret, "vCPU %d: scenario %s: %s", v->index, ctx->scenario->name,
+				      ret == -ENOSPC ? "more than RUN_MAX_SEGMENTS hot-set changes" :
 				      strerror(-ret));
 			w.op = GOP_EXIT;
 		}
@@ -443,6 +479,11 @@ static int run_vcpus_up(struct run_ctx *ctx, const int *cpus, int ncpus, char *e
 			return ret;
 		v->ctrl = vm_ctrl(ctx->layout, i);
 		run_pattern_init(ctx, v);
+		v->segments = calloc(RUN_MAX_SEGMENTS, sizeof(*v->segments));
+		if (!v->segments)
+			return errf(err, errlen, -ENOMEM, "out of memory");
+		v->segments[0] = (struct run_segment){ 0, v->pattern.hot_first };
+		v->nsegments = 1;
 	}
 	ctx->tsc_khz = kvm_vcpu_tsc_khz(ctx->vcpus[0].vcpu);
 	if (!ctx->tsc_khz)
@@ -503,6 +544,7 @@ static void run_record_placement(struct run_ctx *ctx)
 static void run_teardown(struct run_ctx *ctx)
 {
 	for (int i = 0; i < ctx->nvcpus; i++) {
+		free(ctx->vcpus[i].segments);
 		kvm_stats_close(ctx->vcpus[i].stats);
 		kvm_vcpu_destroy(ctx->vcpus[i].vcpu);
 	}

@@ -62,6 +62,19 @@ struct run_region {
 	uint64_t zipf_gpa;		/* CDF table for this region's pattern, 0 if none */
 };
 
+/*
+ * A scenario may move the hot set between orders (aging's shifting working
+ * set). The runner logs each change with the access index it starts at, so
+ * the ground truth stays exact: run_truth() replays each stretch with its own
+ * hot_first.
+ */
+#define RUN_MAX_SEGMENTS 4096
+
+struct run_segment {
+	uint64_t first;		/* first access index with this hot_first */
+	uint64_t hot_first;
+};
+
 struct run_vcpu {
 	struct run_ctx *ctx;
 	int index;
@@ -76,6 +89,8 @@ struct run_vcpu {
 	char cpus_obtained[64];		/* binding read back in the thread */
 	int ran_on_cpu;			/* sched_getcpu() seen at the end */
 	uint64_t orders;		/* orders handed out so far */
+	struct run_segment *segments;	/* hot-set changes, written by this vCPU's thread */
+	int nsegments;			/* read with __atomic_load_n (acquire) */
 	int status;			/* 0, or -errno when the thread failed */
 	bool finished;			/* the thread is done (set last) */
 	char err[512];
@@ -133,6 +148,13 @@ int runner_validate(const struct run_config *cfg, struct topo *topo, char *err, 
  * arrive). Once a vCPU has failed, ctx->aborted is set and nobody waits.
  */
 bool run_barrier(struct run_ctx *ctx);
+
+/*
+ * The ground truth of vCPU @v: sets the pages accessed (and written) by its
+ * accesses [c0, c1), following every hot-set change it was given.
+ */
+void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long *touched,
+	       unsigned long *written);
 
 /* TSC cycles of the guest to nanoseconds. */
 double run_cycles_to_ns(const struct run_ctx *ctx, double cycles);

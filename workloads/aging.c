@@ -44,6 +44,8 @@ struct aging_config {
 	uint64_t interval_ms;
 	double inject_false_old;
 	struct aging_params params;
+	uint64_t shift_every;
+	double shift_frac;
 	bool no_timing;
 	bool no_verify;
 };
@@ -63,6 +65,12 @@ static const struct opt_desc aging_options[] = {
 	{ "inject-false-old", OPT_DOUBLE, GCFG(inject_false_old), "0", "PCT",
 	  "test the metric: flip this share of young verdicts to old; the reported false-old "
 	  "rate must rise by it", .min = 0, .max = 100, .record = true },
+	{ "shift-every", OPT_UINT, GCFG(shift_every), "0", "K",
+	  "hotcold: move the hot set every K aging epochs (0: never), a shifting working set",
+	  .record = true },
+	{ "shift-frac", OPT_DOUBLE, GCFG(shift_frac), "0", "X",
+	  "how far it moves, as a fraction of the region (0: by its own size, to fresh pages)",
+	  .min = 0, .max = 1, .record = true },
 	{ "damon-threshold", OPT_UINT, GCFG(params.damon_threshold), "0", "N",
 	  "damon: a region is young when its nr_accesses is above N", .record = true },
 	{ "reclaim-pct", OPT_PCT, GCFG(params.reclaim_pct), "10", "PCT",
@@ -126,6 +134,8 @@ struct aging_state {
 	unsigned long *young[GUEST_MAX_VCPUS];	/* per target: truly young */
 	unsigned long *recent[GUEST_MAX_VCPUS];	/* per target: touched since the last pass began */
 
+	volatile uint64_t hot_first;		/* current hot set, handed to every order */
+	uint64_t shift_pages;
 	struct aging_counts total, total_raw;
 	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
 	double baseline_rate;			/* accesses/s per vCPU */
@@ -185,6 +195,11 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	ctx->epoch_interval_ns = cfg->interval_ms * 1000000ull;
+	st->hot_first = ctx->vcpus[0].pattern.hot_first;
+	st->shift_pages = cfg->shift_frac > 0 ? (uint64_t)(cfg->shift_frac * ctx->pages_per_vcpu) :
+			  ctx->vcpus[0].pattern.hot_pages;
+	if (cfg->shift_every && ctx->cfg->pattern != PATTERN_HOTCOLD)
+		return errf(err, errlen, -EINVAL, "--shift-every moves the hot set of --pattern hotcold");
 	return 0;
 }
 
@@ -212,6 +227,7 @@ static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 		return 0;
 	}
 	w->op = GOP_ACCESS;
+	w->pattern.hot_first = st->hot_first;
 	w->first = v->ctrl->cursor;
 	w->count = AGING_CHUNK;
 	w->time_each = !cfg->no_timing;
@@ -276,8 +292,8 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		struct run_vcpu *v = &ctx->vcpus[i];
 		int t = v->region - ctx->regions;
 
-		truth_touched(&v->host_pattern, st->prev_b[i], st->a[i], st->young[t], NULL);
-		truth_touched(&v->host_pattern, st->prev_a[i], st->b[i], st->recent[t], NULL);
+		run_truth(v, st->prev_b[i], st->a[i], st->young[t], NULL);
+		run_truth(v, st->prev_a[i], st->b[i], st->recent[t], NULL);
 		accesses += st->a[i] - st->prev_a[i];
 	}
 	for (int t = 0; t < st->env.ntargets; t++) {
@@ -308,6 +324,11 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	memcpy(st->prev_a, st->a, sizeof(st->a));
 	memcpy(st->prev_b, st->b, sizeof(st->b));
 	st->t_prev_a = t0;
+	if (cfg->shift_every && st->epochs_done % cfg->shift_every == cfg->shift_every - 1) {
+		st->hot_first = (st->hot_first + st->shift_pages) % ctx->pages_per_vcpu;
+		if (!ctx->cfg->quiet)
+			fprintf(stderr, "mmubench: the hot set moves to page %" PRIu64 "\n", st->hot_first);
+	}
 	if (++st->epochs_done < cfg->epochs)
 		return 0;
 	aging_vmstat_read(&st->vm_after);

@@ -23,7 +23,7 @@ int workload_verify_memory(struct run_ctx *ctx)
 
 		if (!written)
 			return -ENOMEM;
-		truth_touched(&v->host_pattern, 0, v->ctrl->cursor, NULL, written);
+		run_truth(v, 0, v->ctrl->cursor, NULL, written);
 		for (uint64_t p = 0; p < npages; p++) {
 			uint64_t word = ((const uint64_t *)(base + p * 4096))[v->index];
 			uint64_t want = bitmap_test(written, p) ?
