@@ -140,8 +140,9 @@ struct aging_state {
 	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
 	double baseline_rate;			/* accesses/s per vCPU */
 	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio, *covered;
-	struct aging_vmstat vm_before, vm_after;
-	struct run_kvm_counters kvm_before, kvm_after;
+	struct aging_vmstat vm_before, vm_after, vm_epoch;
+	struct run_kvm_counters kvm_before, kvm_after, kvm_epoch;
+	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
 };
 
 static void aging_snapshot(struct run_ctx *ctx, uint64_t *cursors)
@@ -185,8 +186,12 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->pass_ms = calloc(n, sizeof(double));
 	st->ratio = calloc(n, sizeof(double));
 	st->covered = calloc(n, sizeof(double));
+	st->refaults_e = calloc(n, sizeof(double));
+	st->swapouts_e = calloc(n, sizeof(double));
+	st->pf_taken_e = calloc(n, sizeof(double));
 	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
-	    !st->pass_ms || !st->ratio || !st->covered)
+	    !st->pass_ms || !st->ratio || !st->covered || !st->refaults_e || !st->swapouts_e ||
+	    !st->pf_taken_e)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 
 	/* before the guest touches its memory: a memcg must see every page charged */
@@ -248,6 +253,8 @@ static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, s
 	st->t_prev_a = now_ns();
 	aging_vmstat_read(&st->vm_before);
 	run_read_kvm_counters(ctx, &st->kvm_before);
+	st->vm_epoch = st->vm_before;
+	st->kvm_epoch = st->kvm_before;
 	ret = st->driver->ops->start ? st->driver->ops->start(&st->env, err, errlen) : 0;
 	aging_snapshot(ctx, st->prev_b);
 	st->phase = PHASE_AGING;
@@ -314,6 +321,18 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->old_n[e] = c.old;
 	st->pass_ms[e] = (t1 - t0) / 1e6;
 	st->covered[e] = st->env.pass_pages_scanned;
+	{
+		struct aging_vmstat vm;
+		struct run_kvm_counters kvm;
+
+		aging_vmstat_read(&vm);
+		run_read_kvm_counters(ctx, &kvm);
+		st->refaults_e[e] = vm.refaults - st->vm_epoch.refaults;
+		st->swapouts_e[e] = vm.swapouts - st->vm_epoch.swapouts;
+		st->pf_taken_e[e] = kvm.pf_taken - st->kvm_epoch.pf_taken;
+		st->vm_epoch = vm;
+		st->kvm_epoch = kvm;
+	}
 	st->ratio[e] = st->baseline_rate > 0 ?
 		       accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus / st->baseline_rate : NAN;
 	if (!ctx->cfg->quiet)
@@ -394,16 +413,20 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	if (st->driver->kind == AGING_EVICTED_KEPT)
 		record_add_value(r, "hot_evicted_pages", "pages", DIR_LOWER_IS_BETTER,
 				 st->total.false_old);
-	record_add_value(r, "refaults", "pages", DIR_INFO,
-			 st->vm_after.refaults - st->vm_before.refaults);
+	/* totals over the aging phase, per-epoch deltas as samples */
+	m = record_add_metric(r, "refaults", "pages", DIR_INFO, st->refaults_e, n);
+	if (m)
+		m->value = st->vm_after.refaults - st->vm_before.refaults;
 	record_add_value(r, "swapins", "pages", DIR_INFO, st->vm_after.swapins - st->vm_before.swapins);
 	if (st->driver->kind == AGING_EVICTED_KEPT) {
-		record_add_value(r, "swapouts", "pages", DIR_INFO,
-				 st->vm_after.swapouts - st->vm_before.swapouts);
+		m = record_add_metric(r, "swapouts", "pages", DIR_INFO, st->swapouts_e, n);
+		if (m)
+			m->value = st->vm_after.swapouts - st->vm_before.swapouts;
 		record_add_value(r, "evicted_seen_pages", "pages", DIR_INFO, st->evicted_seen);
 	}
-	record_add_value(r, "pf_taken", "faults", DIR_INFO,
-			 st->kvm_after.pf_taken - st->kvm_before.pf_taken);
+	m = record_add_metric(r, "pf_taken", "faults", DIR_INFO, st->pf_taken_e, n);
+	if (m)
+		m->value = st->kvm_after.pf_taken - st->kvm_before.pf_taken;
 	aging_record_hist(ctx, HIST_POPULATE, "populate_latency", NULL);
 	aging_record_hist(ctx, HIST_BASELINE, "baseline_access_latency", "baseline_access_p99_us");
 	aging_record_hist(ctx, HIST_AGING, "aging_access_latency", "access_p99_us");
@@ -440,6 +463,9 @@ static void aging_teardown(struct run_ctx *ctx)
 	free(st->pass_ms);
 	free(st->ratio);
 	free(st->covered);
+	free(st->refaults_e);
+	free(st->swapouts_e);
+	free(st->pf_taken_e);
 	free(st);
 	ctx->priv = NULL;
 }
