@@ -1,67 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* damon:damon_aggregated in a private tracefs instance, and its parser. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <mntent.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "damon_trace.h"
 #include "util.h"
 
-extern char **environ;
-
-/* The new mount API (Linux 5.2); glibc 2.36 has the constants in <sys/mount.h>. */
-#ifndef FSOPEN_CLOEXEC
-#define FSOPEN_CLOEXEC		0x00000001
-#endif
-#ifndef FSMOUNT_CLOEXEC
-#define FSMOUNT_CLOEXEC		0x00000001
-#endif
-#ifndef MOUNT_ATTR_NOSUID
-#define MOUNT_ATTR_NOSUID	0x00000002
-#define MOUNT_ATTR_NODEV	0x00000004
-#define MOUNT_ATTR_NOEXEC	0x00000008
-#endif
-#ifndef SYS_fsopen
-#define SYS_fsopen		430
-#define SYS_fsconfig		431
-#define SYS_fsmount		432
-#endif
-#define DT_FSCONFIG_CMD_CREATE	6
-
-#define DT_EVENT	"events/damon/damon_aggregated"
+#define DT_SYS		"damon"
+#define DT_NAME		"damon_aggregated"
+#define DT_EVENT	"events/" DT_SYS "/" DT_NAME
 #define DT_BUF		65536
 
 /* ------------------------------------------------------------------ */
 /* The parser */
-
-/* Decimal digits only (no sign, no spaces), no overflow. */
-static const char *dt_u64(const char *p, uint64_t *v)
-{
-	uint64_t x = 0;
-
-	if (*p < '0' || *p > '9')
-		return NULL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return NULL;
-		x = x * 10 + (*p - '0');
-	}
-	*v = x;
-	return p;
-}
 
 static const char *dt_lit(const char *p, const char *lit)
 {
@@ -70,117 +25,35 @@ static const char *dt_lit(const char *p, const char *lit)
 	return p && !strncmp(p, lit, n) ? p + n : NULL;
 }
 
-/* The token ending at or before @end, spaces skipped: [*s, *e). */
-static bool dt_prev_token(const char *line, const char *end, const char **s, const char **e)
-{
-	while (end > line && end[-1] == ' ')
-		end--;
-	if (end == line)
-		return false;
-	*e = end;
-	while (end > line && end[-1] != ' ')
-		end--;
-	*s = end;
-	return true;
-}
-
-/* "secs.usecs" (any 1..9 fraction digits) in ns; a plain counter is kept as is. */
-static bool dt_timestamp(const char *s, const char *e, uint64_t *ns)
-{
-	uint64_t secs, frac = 0;
-	const char *p = dt_u64(s, &secs), *f;
-	int digits;
-
-	if (!p)
-		return false;
-	if (p == e) {
-		*ns = secs;
-		return true;
-	}
-	if (*p != '.')
-		return false;
-	f = p + 1;
-	p = dt_u64(f, &frac);
-	digits = p ? p - f : 0;
-	if (!p || p != e || digits > 9)
-		return false;
-	for (; digits < 9; digits++)
-		frac *= 10;
-	*ns = secs * 1000000000ull + frac;
-	return true;
-}
-
-/* Whether [s, e) is "[digits]" (the CPU column). */
-static bool dt_is_cpu(const char *s, const char *e)
-{
-	uint64_t cpu;
-	const char *p;
-
-	if (e - s < 3 || *s != '[' || e[-1] != ']')
-		return false;
-	p = dt_u64(s + 1, &cpu);
-	return p == e - 1;
-}
-
 int damon_trace_parse_line(const char *line, struct damon_region_sample *out)
 {
-	static const char ev_name[] = ": damon_aggregated: ";
-	const char *ev = strstr(line, ev_name), *p, *s, *e, *end;
-	uint64_t v[6], pid = 0;
-	bool cpu = false;
-	int i;
+	const char *p;
+	uint64_t v[6];
+	int pid;
 
-	if (!ev)
+	/* "comm-pid [(tgid)] [cpu] flags timestamp: damon_aggregated: " */
+	p = tracefs_line_event(line, DT_NAME, &pid, &out->ts_ns);
+	if (!p)
 		return -EINVAL;
 	/* target_id=%lu nr_regions=%u %lu-%lu: %u %u */
-	p = ev + sizeof(ev_name) - 1;
 	p = dt_lit(p, "target_id=");
-	p = p ? dt_u64(p, &v[0]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[0]) : NULL;
 	p = dt_lit(p, " nr_regions=");
-	p = p ? dt_u64(p, &v[1]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[1]) : NULL;
 	p = dt_lit(p, " ");
-	p = p ? dt_u64(p, &v[2]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[2]) : NULL;
 	p = dt_lit(p, "-");
-	p = p ? dt_u64(p, &v[3]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[3]) : NULL;
 	p = dt_lit(p, ": ");
-	p = p ? dt_u64(p, &v[4]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[4]) : NULL;
 	p = dt_lit(p, " ");
-	p = p ? dt_u64(p, &v[5]) : NULL;
+	p = p ? tracefs_parse_u64(p, &v[5]) : NULL;
 	if (!p)
 		return -EINVAL;
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
 	if (*p || !v[1] || v[1] > UINT_MAX || v[2] >= v[3] || v[4] > UINT_MAX ||
 	    v[5] > UINT_MAX || v[0] > ULONG_MAX)
-		return -EINVAL;
-
-	/* "  comm-pid [(tgid)] [cpu] flags timestamp" before the event name */
-	if (!dt_prev_token(line, ev, &s, &e) || e != ev || !dt_timestamp(s, e, &out->ts_ns))
-		return -EINVAL;
-	end = s;
-	for (i = 0; i < 2 && !cpu; i++) {	/* the flags column may be off */
-		if (!dt_prev_token(line, end, &s, &e))
-			return -EINVAL;
-		cpu = dt_is_cpu(s, e);
-		end = s;
-	}
-	if (!cpu)
-		return -EINVAL;
-	/* the record-tgid column, "(   1234)" or "(-------)" */
-	while (end > line && end[-1] == ' ')
-		end--;
-	if (end > line && end[-1] == ')') {
-		while (end > line && *--end != '(')
-			;
-		if (*end != '(')
-			return -EINVAL;
-	}
-	if (!dt_prev_token(line, end, &s, &e))
-		return -EINVAL;
-	/* comm may hold '-' and spaces: the pid is the digits after the last '-' */
-	for (p = e; p > s && p[-1] >= '0' && p[-1] <= '9'; p--)
-		;
-	if (p == e || p == s || p[-1] != '-' || dt_u64(p, &pid) != e || pid > INT_MAX)
 		return -EINVAL;
 
 	out->pid = pid;
@@ -217,8 +90,7 @@ void damon_collector_restart(struct damon_collector *c)
 {
 	for (unsigned int i = 0; i < c->ntargets; i++)
 		c->t[i].cur.nr = 0;
-	c->linelen = 0;
-	c->line_overflow = false;
+	tracefs_linebuf_reset(&c->lb);
 }
 
 int damon_collector_add(struct damon_collector *c, const struct damon_region_sample *s)
@@ -274,11 +146,12 @@ int damon_collector_add(struct damon_collector *c, const struct damon_region_sam
 	return 1;
 }
 
-static int dt_feed_line(struct damon_collector *c, const char *line)
+static int dt_feed_line(void *ctx, const char *line)
 {
+	struct damon_collector *c = ctx;
 	struct damon_region_sample s;
 
-	if (damon_trace_parse_line(line, &s)) {
+	if (!line || damon_trace_parse_line(line, &s)) {
 		c->nrejected++;
 		return 0;
 	}
@@ -288,37 +161,7 @@ static int dt_feed_line(struct damon_collector *c, const char *line)
 
 int damon_collector_feed(struct damon_collector *c, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *nl;
-	int done = 0, ret;
-
-	while (p < end) {
-		size_t n;
-
-		nl = memchr(p, '\n', end - p);
-		n = (nl ? nl : end) - p;
-		if (c->linelen + n < sizeof(c->line)) {
-			memcpy(c->line + c->linelen, p, n);
-			c->linelen += n;
-		} else {
-			c->line_overflow = true;
-		}
-		if (!nl)
-			break;
-		c->line[c->linelen] = '\0';
-		if (c->line_overflow) {
-			c->nrejected++;
-			ret = 0;
-		} else {
-			ret = dt_feed_line(c, c->line);
-		}
-		c->linelen = 0;
-		c->line_overflow = false;
-		if (ret < 0)
-			return ret;
-		done += ret;
-		p = nl + 1;
-	}
-	return done;
+	return tracefs_linebuf_feed(&c->lb, buf, len, dt_feed_line, c);
 }
 
 const struct damon_aggr *damon_collector_latest(const struct damon_collector *c,
@@ -401,139 +244,7 @@ old:
 }
 
 /* ------------------------------------------------------------------ */
-/* The private tracefs instance */
-
-/*
- * tracefs without touching the host's mount table. tracefs is not mounted
- * on every machine (not on the development machine), and mounting it at
- * /sys/kernel/tracing or at a temporary directory would be a host change
- * to undo on every exit path; unshare(CLONE_NEWNS) for a private namespace
- * is refused in a multi-threaded process (the vCPU threads), and a helper
- * process would need a fork of the VMM. Instead, fsopen("tracefs") +
- * fsmount() (Linux 5.2) make a mount that is attached nowhere: it has no
- * mount point, nothing to unmount, and goes away with its last fd; every
- * file is reached with *at() calls relative to its root fd. tracefs has one
- * superblock, so the instance created there is the kernel's instance,
- * visible in every tracefs mount. When the new mount API is refused, an
- * existing tracefs mount is used; none is ever created.
- */
-static int dt_tracefs_root(char *err, size_t errlen)
-{
-	int fs, mnt = -1, e = 0;
-	struct mntent *m;
-	char path[PATH_MAX];
-	FILE *f;
-
-	fs = syscall(SYS_fsopen, "tracefs", FSOPEN_CLOEXEC);
-	if (fs >= 0) {
-		if (syscall(SYS_fsconfig, fs, DT_FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0)
-			mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-				      MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-		if (mnt < 0)
-			e = errno;
-		close(fs);
-		if (mnt >= 0)
-			return mnt;
-	} else {
-		e = errno;
-		if (e == ENODEV)
-			return errf(err, errlen, -EOPNOTSUPP,
-				    "no tracefs in this kernel: CONFIG_TRACING=y (tracefs) for damon:damon_aggregated");
-	}
-	f = setmntent("/proc/self/mounts", "r");
-	while (f && (m = getmntent(f))) {
-		if (!strcmp(m->mnt_type, "tracefs"))
-			snprintf(path, sizeof(path), "%s", m->mnt_dir);
-		else if (!strcmp(m->mnt_type, "debugfs"))
-			snprintf(path, sizeof(path), "%s/tracing", m->mnt_dir);
-		else
-			continue;
-		mnt = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (mnt >= 0 && !faccessat(mnt, "instances", F_OK, 0))
-			break;
-		if (mnt >= 0)
-			close(mnt);
-		mnt = -1;
-	}
-	if (f)
-		endmntent(f);
-	if (mnt >= 0)
-		return mnt;
-	return errf(err, errlen, -EOPNOTSUPP,
-		    "tracefs: fsopen/fsmount: %s, and no tracefs is mounted: mount -t tracefs nodev /sys/kernel/tracing (CONFIG_TRACING=y)",
-		    strerror(e));
-}
-
-static int dt_write(int dirfd, const char *rel, const char *val)
-{
-	size_t n = strlen(val);
-	int fd = openat(dirfd, rel, O_WRONLY | O_CLOEXEC), ret = 0;
-	ssize_t w;
-
-	if (fd < 0)
-		return -errno;
-	do {
-		w = write(fd, val, n);
-	} while (w < 0 && errno == EINTR);
-	if (w < 0)
-		ret = -errno;
-	else if ((size_t)w != n)
-		ret = -EIO;
-	close(fd);
-	return ret;
-}
-
-/*
- * An instance is a kernel object: if we die without removing it (SIGKILL,
- * a crash, a signal path that only restores knobs) it stays. A watchdog
- * removes it then: posix_spawn (vfork + exec, so guest memory is never
- * forked) runs `sh -c 'read x; rmdir /proc/self/fd/3/instances/NAME'` in a
- * session of its own (terminal signals do not reach it), with fd 0 the
- * read end of a pipe whose write end only we hold, and fd 3 the tracefs
- * root. However we exit, the pipe closes, read returns and the shell
- * removes the instance (retrying while our last files are being closed).
- * damon_trace_close() removes it itself, then closes the pipe and reaps the
- * shell, whose rmdir then finds nothing to do.
- */
-static void dt_watchdog_start(struct damon_trace *tr)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	char script[512];
-	char *argv[] = { "sh", "-c", script, NULL };
-	sigset_t none;
-	int p[2], ret;
-	pid_t pid;
-
-	snprintf(script, sizeof(script),
-		 "read x; d=/proc/self/fd/3/instances/%s; i=0; "
-		 "while [ -d $d ] && [ $i -lt 10 ]; do rmdir $d 2>/dev/null || sleep 1; i=$((i+1)); done",
-		 tr->name);
-	if (pipe2(p, O_CLOEXEC))
-		return;
-	sigemptyset(&none);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&at);
-	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, tr->root_fd, 3);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-#if defined(__GLIBC__) && __GLIBC_PREREQ(2, 34)
-	posix_spawn_file_actions_addclosefrom_np(&fa, 4);	/* the VM's fds stay with us */
-#endif
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
-	posix_spawnattr_setsigmask(&at, &none);
-	ret = posix_spawn(&pid, "/bin/sh", &fa, &at, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	close(p[0]);
-	if (ret) {
-		close(p[1]);
-		return;
-	}
-	tr->watchdog = pid;
-	tr->watchdog_fd = p[1];
-}
+/* The private tracefs instance (kernel/tracefs.c) */
 
 static int dt_filter(struct damon_trace *tr, int pid)
 {
@@ -543,52 +254,33 @@ static int dt_filter(struct damon_trace *tr, int pid)
 		snprintf(f, sizeof(f), "common_pid == %d", pid);
 	else
 		snprintf(f, sizeof(f), "0");
-	return dt_write(tr->inst_fd, DT_EVENT "/filter", f);
+	return tracefs_event_filter(&tr->fs, DT_SYS, DT_NAME, f);
 }
 
 int damon_trace_open(struct damon_trace *tr, int pid, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
 	int ret;
 
 	memset(tr, 0, sizeof(*tr));
-	tr->root_fd = tr->inst_fd = tr->pipe_fd = tr->watchdog_fd = -1;
+	tracefs_init(&tr->fs);
 	damon_collector_init(&tr->col, pid > 0 ? pid : -1);
 	tr->buf = malloc(DT_BUF);
 	if (!tr->buf)
 		return errf(err, errlen, -ENOMEM, "out of memory");
-	ret = dt_tracefs_root(err, errlen);
+	ret = tracefs_open(&tr->fs, "damon:damon_aggregated", err, errlen);
 	if (ret < 0)
 		return ret;
-	tr->root_fd = ret;
-	if (faccessat(tr->root_fd, DT_EVENT "/enable", F_OK, 0))
+	if (!tracefs_has_event(&tr->fs, DT_SYS, DT_NAME))
 		return errf(err, errlen, -EOPNOTSUPP,
 			    "no damon:damon_aggregated tracepoint: CONFIG_DAMON=y with CONFIG_DAMON_PADDR or CONFIG_DAMON_VADDR (and CONFIG_DAMON_SYSFS)");
-
-	/* ours alone: other mmubench modules may have an instance of their own */
-	snprintf(tr->name, sizeof(tr->name), "mmubench-%d-damon", (int)getpid());
-	snprintf(path, sizeof(path), "instances/%s", tr->name);
-	ret = mkdirat(tr->root_fd, path, 0700) ? -errno : 0;
-	if (ret == -EEXIST) {
-		/* left by a dead process with our pid, or a teardown that never ran */
-		unlinkat(tr->root_fd, path, AT_REMOVEDIR);
-		ret = mkdirat(tr->root_fd, path, 0700) ? -errno : 0;
-	}
-	if (ret)
-		return errf(err, errlen, ret, "tracefs: mkdir %s: %s", path, strerror(-ret));
-	tr->instance = true;
-	dt_watchdog_start(tr);
-	tr->inst_fd = openat(tr->root_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (tr->inst_fd < 0)
-		return errf(err, errlen, -errno, "tracefs: %s: %s", path, strerror(errno));
+	ret = tracefs_instance_create(&tr->fs, "damon", err, errlen);
+	if (ret < 0)
+		return ret;
 	/* timestamps comparable with now_ns(); without it, passes drain and restart instead */
-	tr->mono = dt_write(tr->inst_fd, "trace_clock", "mono") == 0;
+	tr->mono = tracefs_set_clock(&tr->fs, "mono") == 0;
 	if (pid > 0)
 		dt_filter(tr, pid);	/* only less to parse: the collector filters too */
-	tr->pipe_fd = openat(tr->inst_fd, "trace_pipe", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (tr->pipe_fd < 0)
-		return errf(err, errlen, -errno, "tracefs: %s/trace_pipe: %s", path, strerror(errno));
-	return 0;
+	return tracefs_pipe_open(&tr->fs, err, errlen);
 }
 
 int damon_trace_follow(struct damon_trace *tr, int pid, char *err, size_t errlen)
@@ -601,31 +293,22 @@ int damon_trace_follow(struct damon_trace *tr, int pid, char *err, size_t errlen
 
 int damon_trace_enable(struct damon_trace *tr, bool on, char *err, size_t errlen)
 {
-	int ret = dt_write(tr->inst_fd, DT_EVENT "/enable", on ? "1" : "0");
+	int ret = tracefs_event_enable(&tr->fs, DT_SYS, DT_NAME, on);
 
 	if (ret)
 		return errf(err, errlen, ret, "tracefs: instances/%s/" DT_EVENT "/enable: %s",
-			    tr->name, strerror(-ret));
+			    tr->fs.name, strerror(-ret));
 	return 0;
 }
 
 /* Reads what trace_pipe has now. Returns aggregations completed, 0 when empty, -errno. */
 static int dt_read(struct damon_trace *tr, bool *empty)
 {
-	ssize_t n = read(tr->pipe_fd, tr->buf, DT_BUF);
+	ssize_t n = tracefs_pipe_read(&tr->fs, tr->buf, DT_BUF);
 
-	*empty = false;
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR) {
-			*empty = errno == EAGAIN;
-			return 0;
-		}
-		return -errno;
-	}
-	if (!n) {
-		*empty = true;
-		return 0;
-	}
+	*empty = n == 0;
+	if (n <= 0)
+		return n;
 	return damon_collector_feed(&tr->col, tr->buf, n);
 }
 
@@ -682,11 +365,10 @@ int damon_trace_wait(struct damon_trace *tr, uint64_t since_ns, unsigned int nta
 			break;
 		}
 		{
-			struct pollfd pfd = { .fd = tr->pipe_fd, .events = POLLIN };
 			uint64_t ms = (deadline_ns - now) / 1000000 + 1;
 
 			/* short slices: trace_pipe wakeups are deferred and may be missed */
-			poll(&pfd, 1, ms > 100 ? 100 : ms);
+			tracefs_pipe_wait(&tr->fs, ms > 100 ? 100 : ms);
 		}
 	}
 	free(gen0);
@@ -694,49 +376,14 @@ int damon_trace_wait(struct damon_trace *tr, uint64_t since_ns, unsigned int nta
 		return errf(err, errlen, ret, "no complete damon_aggregated aggregation arrived in time (%ju lines taken, %ju other lines)",
 			    (uintmax_t)tr->col.nlines, (uintmax_t)tr->col.nrejected);
 	if (ret < 0)
-		return errf(err, errlen, ret, "tracefs: instances/%s/trace_pipe: %s", tr->name,
+		return errf(err, errlen, ret, "tracefs: instances/%s/trace_pipe: %s", tr->fs.name,
 			    strerror(-ret));
 	return 0;
 }
 
 void damon_trace_close(struct damon_trace *tr)
 {
-	char path[PATH_MAX];
-
-	if (tr->pipe_fd >= 0) {
-		close(tr->pipe_fd);
-		tr->pipe_fd = -1;
-	}
-	if (tr->inst_fd >= 0) {
-		dt_write(tr->inst_fd, DT_EVENT "/enable", "0");
-		close(tr->inst_fd);
-		tr->inst_fd = -1;
-	}
-	if (tr->instance) {
-		snprintf(path, sizeof(path), "instances/%s", tr->name);
-		/* EBUSY while a reader's last reference goes away */
-		for (int i = 0; i < 50; i++) {
-			if (!unlinkat(tr->root_fd, path, AT_REMOVEDIR) || errno == ENOENT)
-				break;
-			if (errno != EBUSY)
-				break;
-			nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
-		}
-		tr->instance = false;
-	}
-	if (tr->watchdog_fd >= 0) {
-		close(tr->watchdog_fd);
-		tr->watchdog_fd = -1;
-	}
-	if (tr->watchdog > 0) {
-		while (waitpid(tr->watchdog, NULL, 0) < 0 && errno == EINTR)
-			;
-		tr->watchdog = 0;
-	}
-	if (tr->root_fd >= 0) {
-		close(tr->root_fd);
-		tr->root_fd = -1;
-	}
+	tracefs_close(&tr->fs);
 	damon_collector_free(&tr->col);
 	free(tr->buf);
 	tr->buf = NULL;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * DAMON observed through its damon:damon_aggregated tracepoint, in a private
- * tracefs instance (instances/mmubench-<pid>): the kdamond reports, at the
- * end of every aggregation interval, each region of each target with the
- * number of sampling intervals it was found accessed in (nr_accesses) and
- * for how many aggregations that has stayed about the same (age):
+ * tracefs instance (instances/mmubench-<pid>-damon, kernel/tracefs.h): the
+ * kdamond reports, at the end of every aggregation interval, each region of
+ * each target with the number of sampling intervals it was found accessed
+ * in (nr_accesses) and for how many aggregations that has stayed about the
+ * same (age):
  *
  *   kdamond.0-77 [001] ..... 1694.024951: damon_aggregated: target_id=0 nr_regions=3068 4294967296-4299051008: 0 2
  *
@@ -21,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "tracefs.h"
 
 /* One damon_aggregated line. */
 struct damon_region_sample {
@@ -63,7 +66,7 @@ struct damon_target_aggr {
 };
 
 #define DAMON_TRACE_MAX_TARGETS	1024
-#define DAMON_TRACE_LINE_MAX	512
+#define DAMON_TRACE_LINE_MAX	TRACEFS_LINE_MAX
 
 struct damon_collector {
 	int pid;			/* accept lines of this kdamond only; -1: any */
@@ -71,9 +74,7 @@ struct damon_collector {
 	uint64_t max_gap_ns;		/* a longer gap between two lines restarts an aggregation (0: none) */
 	unsigned int ntargets;		/* entries of t[] */
 	struct damon_target_aggr *t;	/* indexed by target_id */
-	char line[DAMON_TRACE_LINE_MAX];	/* a partial line carried between feeds */
-	size_t linelen;
-	bool line_overflow;
+	struct tracefs_linebuf lb;	/* a partial line carried between feeds */
 	uint64_t nlines, nrejected;	/* damon_aggregated lines taken, other lines */
 };
 
@@ -121,21 +122,15 @@ void damon_regions_sort(struct damon_trace_region *r, size_t nr);
 /* The private tracefs instance */
 
 struct damon_trace {
-	int root_fd;		/* tracefs root: a detached mount, or an existing mount */
-	int inst_fd;		/* instances/<name> */
-	int pipe_fd;		/* its trace_pipe, non-blocking */
-	char name[64];		/* mmubench-<pid> */
-	bool instance;		/* created by us, to be removed */
+	struct tracefs fs;	/* instances/mmubench-<pid>-damon (kernel/tracefs.h) */
 	bool mono;		/* timestamps are CLOCK_MONOTONIC (trace_clock mono) */
-	pid_t watchdog;		/* removes the instance if we die first, or 0 */
-	int watchdog_fd;	/* the write end of its pipe */
 	char *buf;
 	struct damon_collector col;
 };
 
 /*
  * Opens tracefs privately (a detached fsmount(): no mount is added to the
- * host, see damon_trace.c) and creates the instance with the
+ * host, see tracefs.c) and creates the instance with the
  * damon:damon_aggregated event (not yet enabled), filtered on the kdamond
  * @pid when it is > 0. A watchdog process removes the instance should we
  * die without damon_trace_close() (SIGKILL included). -EOPNOTSUPP with the

@@ -271,6 +271,15 @@ static void *run_vcpu_thread(void *arg)
 			run_vcpu_fail(v, ret, "vCPU %d: KVM_RUN: %s", v->index, strerror(-ret));
 			break;
 		}
+		if (run->exit_reason == KVM_EXIT_DIRTY_RING_FULL && ctx->scenario->ops->ring_full) {
+			ret = ctx->scenario->ops->ring_full(ctx, v);
+			if (ret) {
+				run_vcpu_fail(v, ret, "vCPU %d: dirty ring full: %s", v->index,
+					      strerror(-ret));
+				break;
+			}
+			continue;
+		}
 		if (run->exit_reason != KVM_EXIT_IO || run->io.port != GUEST_UCALL_PORT) {
 			kvm_vcpu_get_regs(v->vcpu, &regs);
 			run_vcpu_fail(v, -EIO, "vCPU %d: unexpected exit %s at rip 0x%llx",
@@ -625,13 +634,17 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 	ret = run_regions_up(ctx, node, err, errlen);
 	if (ret)
 		goto out;
+	/* from here on the scenario may hold state: its teardown runs on every path */
+	ret = scn->ops->prepare ? scn->ops->prepare(ctx, err, errlen) : 0;
+	if (ret)
+		goto out_scenario;
 	ret = run_vcpus_up(ctx, cpus, ncpus, err, errlen);
 	if (ret)
-		goto out;
+		goto out_scenario;
 
 	ret = scn->ops->setup ? scn->ops->setup(ctx, err, errlen) : 0;
 	if (ret)
-		goto out;
+		goto out_scenario;
 	ret = scn->ops->start ? scn->ops->start(ctx, err, errlen) : 0;
 	if (ret)
 		goto out_scenario;

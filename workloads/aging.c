@@ -12,6 +12,8 @@
  *   truly young = touched in [b', a)   (after the last pass, before this one)
  *   truly old   = not touched in [a', b) (not since the last pass began)
  *   excluded    = touched only while a pass ran: its verdict could go either way
+ * (access b' itself counts as during the pass: a cursor moves a few
+ * instructions after its access stores, so that access may precede b'.)
  * false-old  = |young and verdict old| / |young|
  * false-young = |old and verdict young| / |old|
  */
@@ -27,6 +29,7 @@
 #include "vmstat.h"
 #include "bitmap.h"
 #include "hist_stats.h"
+#include "kvm_trace.h"
 #include "scenario.h"
 #include "truth.h"
 #include "util.h"
@@ -112,6 +115,10 @@ static const struct metric_desc aging_metrics[] = {
 	{ "evicted_seen_pages", "pages", "info", "eviction drivers: verdict old (absent right after eviction), all epochs" },
 	{ "pf_taken", "faults", "info", "KVM pf_taken during aging, all vCPUs" },
 	{ "access_p99_us", "us", "lower", "guest access latency p99 during aging" },
+	{ "age_hva_pages", "pages", "info", "per pass: kvm:kvm_age_hva pages in guest memory" },
+	{ "test_age_hva_events", "events", "info", "per pass: kvm:kvm_test_age_hva in guest memory" },
+	{ "unmap_hva_pages", "pages", "info", "per pass: kvm:kvm_unmap_hva_range pages in guest memory" },
+	{ "background_age_hva_pages", "pages", "info", "between passes: aging by others (e.g. a system kdamond)" },
 	{ "baseline_access_p99_us", "us", "lower", "guest access latency p99 without aging" },
 	{ NULL }
 };
@@ -143,6 +150,9 @@ struct aging_state {
 	struct aging_vmstat vm_before, vm_after, vm_epoch;
 	struct run_kvm_counters kvm_before, kvm_after, kvm_epoch;
 	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
+	struct kvm_trace *kt;			/* KVM's MMU-notifier tracepoints, NULL if unavailable */
+	struct kvm_trace_counts trace_pending;
+	double *age_e, *test_age_e, *unmap_e, *bg_age_e;
 };
 
 static void aging_snapshot(struct run_ctx *ctx, uint64_t *cursors)
@@ -189,9 +199,13 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->refaults_e = calloc(n, sizeof(double));
 	st->swapouts_e = calloc(n, sizeof(double));
 	st->pf_taken_e = calloc(n, sizeof(double));
+	st->age_e = calloc(n, sizeof(double));
+	st->test_age_e = calloc(n, sizeof(double));
+	st->unmap_e = calloc(n, sizeof(double));
+	st->bg_age_e = calloc(n, sizeof(double));
 	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
 	    !st->pass_ms || !st->ratio || !st->covered || !st->refaults_e || !st->swapouts_e ||
-	    !st->pf_taken_e)
+	    !st->pf_taken_e || !st->age_e || !st->test_age_e || !st->unmap_e || !st->bg_age_e)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 
 	/* before the guest touches its memory: a memcg must see every page charged */
@@ -240,6 +254,32 @@ static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	return 0;
 }
 
+/* KVM's MMU-notifier tracepoints on guest memory; without them the run goes on (a skip check says why). */
+static void aging_kvm_trace_open(struct run_ctx *ctx, struct aging_state *st)
+{
+	struct kvm_trace_range ranges[GUEST_MAX_VCPUS];
+	char err[512];
+
+	for (int t = 0; t < st->env.ntargets; t++)
+		ranges[t] = (struct kvm_trace_range){
+			(uintptr_t)st->targets[t].hva,
+			(uintptr_t)st->targets[t].hva + st->targets[t].npages * 4096,
+		};
+	if (kvm_trace_open(&st->kt, ranges, st->env.ntargets, err, sizeof(err)))
+		record_add_check(ctx->rec, "kvm_tracepoints", STATUS_SKIP, "%s", err);
+}
+
+static uint64_t aging_kvm_trace_take(struct aging_state *st, enum kvm_trace_event ev, bool pages)
+{
+	struct kvm_trace_counts c = { 0 };
+
+	if (!st->kt)
+		return 0;
+	kvm_trace_read(st->kt, &c);
+	st->trace_pending = c;
+	return pages ? c.ev[ev].pages : c.ev[ev].events;
+}
+
 /* The driver's start, between two cursor snapshots that make the first "previous pass". */
 static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, size_t errlen)
 {
@@ -251,6 +291,7 @@ static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, s
 		accesses += st->prev_a[i];
 	st->baseline_rate = accesses * 1e9 / elapsed / ctx->nvcpus;
 	st->t_prev_a = now_ns();
+	aging_kvm_trace_open(ctx, st);
 	aging_vmstat_read(&st->vm_before);
 	run_read_kvm_counters(ctx, &st->kvm_before);
 	st->vm_epoch = st->vm_before;
@@ -280,6 +321,8 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 
 	aging_snapshot(ctx, st->a);
 	st->env.pass_pages_scanned = NAN;
+	/* what others did to guest memory since the last pass */
+	st->bg_age_e[e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
 	t0 = now_ns();
 	ret = st->driver->ops->pass(&st->env, e, err, errlen);
 	for (int t = 0; !ret && t < st->env.ntargets; t++) {
@@ -290,6 +333,12 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	aging_snapshot(ctx, st->b);
 	if (ret)
 		return ret;
+	if (st->kt) {
+		aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
+		st->age_e[e] = st->trace_pending.ev[KVM_TRACE_AGE_HVA].pages;
+		st->test_age_e[e] = st->trace_pending.ev[KVM_TRACE_TEST_AGE_HVA].events;
+		st->unmap_e[e] = st->trace_pending.ev[KVM_TRACE_UNMAP_HVA_RANGE].pages;
+	}
 
 	for (int t = 0; t < st->env.ntargets; t++) {
 		bitmap_clear_all(st->young[t], st->targets[t].npages);
@@ -299,8 +348,9 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		struct run_vcpu *v = &ctx->vcpus[i];
 		int t = v->region - ctx->regions;
 
-		run_truth(v, st->prev_b[i], st->a[i], st->young[t], NULL);
-		run_truth(v, st->prev_a[i], st->b[i], st->recent[t], NULL);
+		/* access b' was in flight at that snapshot: it may belong to the pass */
+		run_truth(v, st->prev_b[i] + 1, st->a[i], st->young[t], NULL);
+		run_truth(v, st->prev_a[i], st->b[i] + 1, st->recent[t], NULL);
 		accesses += st->a[i] - st->prev_a[i];
 	}
 	for (int t = 0; t < st->env.ntargets; t++) {
@@ -427,6 +477,12 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	m = record_add_metric(r, "pf_taken", "faults", DIR_INFO, st->pf_taken_e, n);
 	if (m)
 		m->value = st->kvm_after.pf_taken - st->kvm_before.pf_taken;
+	if (st->kt) {
+		record_add_metric(r, "age_hva_pages", "pages", DIR_INFO, st->age_e, n);
+		record_add_metric(r, "test_age_hva_events", "events", DIR_INFO, st->test_age_e, n);
+		record_add_metric(r, "unmap_hva_pages", "pages", DIR_INFO, st->unmap_e, n);
+		record_add_metric(r, "background_age_hva_pages", "pages", DIR_INFO, st->bg_age_e, n);
+	}
 	aging_record_hist(ctx, HIST_POPULATE, "populate_latency", NULL);
 	aging_record_hist(ctx, HIST_BASELINE, "baseline_access_latency", "baseline_access_p99_us");
 	aging_record_hist(ctx, HIST_AGING, "aging_access_latency", "access_p99_us");
@@ -444,6 +500,7 @@ static void aging_teardown(struct run_ctx *ctx)
 
 	if (!st)
 		return;
+	kvm_trace_close(st->kt);
 	if (st->driver_up && st->driver->ops->teardown)
 		st->driver->ops->teardown(&st->env);
 	ret = knob_restore_all(&st->knobs);
@@ -466,6 +523,10 @@ static void aging_teardown(struct run_ctx *ctx)
 	free(st->refaults_e);
 	free(st->swapouts_e);
 	free(st->pf_taken_e);
+	free(st->age_e);
+	free(st->test_age_e);
+	free(st->unmap_e);
+	free(st->bg_age_e);
 	free(st);
 	ctx->priv = NULL;
 }

@@ -24,6 +24,11 @@ struct metric_desc {
 };
 
 struct scenario_ops {
+	/*
+	 * Optional, first: the VM and its memslots exist, no vCPU yet (what must
+	 * precede vCPU creation, e.g. enabling the dirty ring, goes here).
+	 */
+	int (*prepare)(struct run_ctx *ctx, char *err, size_t errlen);
 	/* Validates options and allocates ctx->priv; -EOPNOTSUPP (+ message) is a skip. */
 	int (*setup)(struct run_ctx *ctx, char *err, size_t errlen);
 	/* The VM is up, vCPUs not running yet. */
@@ -33,6 +38,11 @@ struct scenario_ops {
 	 * the previous order are in v->ctrl. Fills @w; GOP_EXIT ends the vCPU.
 	 */
 	int (*work)(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w);
+	/*
+	 * Optional: vCPU @v exited with KVM_EXIT_DIRTY_RING_FULL; called in its
+	 * thread, which re-enters the guest when this returns 0.
+	 */
+	int (*ring_full)(struct run_ctx *ctx, struct run_vcpu *v);
 	/*
 	 * Every ctx->epoch_interval_ns while vCPUs run (may be NULL). Returns 0 to
 	 * go on, > 0 when done (ctx->stopping is set; work() should then hand out

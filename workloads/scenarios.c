@@ -6,10 +6,12 @@
 
 extern const struct scenario_desc scenario_access;
 extern const struct scenario_desc scenario_aging;
+extern const struct scenario_desc scenario_dirty;
 
 const struct scenario_desc *const scenarios[] = {
 	&scenario_access,
 	&scenario_aging,
+	&scenario_dirty,
 	NULL,
 };
 
