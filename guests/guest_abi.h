@@ -59,6 +59,7 @@ struct guest_work {
 	uint32_t populate_write;	/* GOP_POPULATE writes (rewrites in place) */
 	uint32_t hist;			/* which latency histogram (< GUEST_NR_HISTS) */
 	struct pattern pattern;
+	uint64_t time_min;		/* record only latencies of at least this many cycles */
 };
 
 struct guest_ctrl {

@@ -88,8 +88,12 @@ static void guest_access(struct guest_ctrl *c, const struct guest_work *w)
 			*word = pattern_stamp(p->seed, p->vcpu, page);
 		else
 			sink += *word;
-		if (w->time_each)
-			hist_record(h, guest_tsc() - t0);
+		if (w->time_each) {
+			uint64_t d = guest_tsc() - t0;
+
+			if (d >= w->time_min)
+				hist_record(h, d);
+		}
 		c->cursor = i + 1;
 	}
 	c->sink += sink;

@@ -51,6 +51,7 @@ struct rig_config {
 	const char *cmdline;
 	const char *kvm_params;
 	uint64_t timeout_s;
+	uint64_t retries;
 	const char *store;
 	bool no_store;
 	const char *json_dir;
@@ -80,6 +81,9 @@ static const struct opt_desc rig_options[] = {
 	  "KVM module parameters, e.g. npt=0 (shadow MMU), tdp_mmu=0, kvm_amd.avic=1" },
 	{ "timeout", OPT_UINT, RCFG(timeout_s), "900", "SEC", "kill the guest after SEC seconds",
 	  .min = 10, .max = 86400 },
+	{ "retries", OPT_UINT, RCFG(retries), "1", "N",
+	  "boot again up to N times when the guest dies before the command starts "
+	  "(TCG on a loaded host; every retry is reported)", .max = 10 },
 	{ "store", OPT_STRING, RCFG(store), NULL, "FILE", "host store for the records [default: as run]" },
 	{ "no-store", OPT_FLAG, RCFG(no_store), NULL, NULL, "do not store the records on the host" },
 	{ "json-dir", OPT_STRING, RCFG(json_dir), NULL, "DIR", "also write each record to DIR/RUN_ID.json" },
@@ -101,6 +105,8 @@ struct rig {
 	char tail[RIG_TAIL_LINES][256];	/* last console lines, for errors */
 	unsigned int ntail;
 	char guest_error[512];		/* MMUBENCH-RIG-ERROR or a panic line */
+	bool command_started;		/* rig-init said "running: ..." */
+	int boots;			/* boots tried */
 };
 
 /* A helper script: from the source tree when running from a build, else installed. */
@@ -413,6 +419,8 @@ static void rig_console_line(struct rig *rig, char *line)
 	snprintf(rig->tail[rig->ntail++ % RIG_TAIL_LINES], sizeof(rig->tail[0]), "%s", line);
 	if ((p = strstr(line, "MMUBENCH-RIG-ERROR ")))
 		snprintf(rig->guest_error, sizeof(rig->guest_error), "%s", p + 19);
+	else if (strstr(line, "mmubench-rig: running:"))
+		rig->command_started = true;
 	else if (strstr(line, "Kernel panic") && !rig->guest_error[0])
 		snprintf(rig->guest_error, sizeof(rig->guest_error), "%s", line);
 	if (rig->cfg.verbose || !strncmp(line, "mmubench", 8))
@@ -530,6 +538,7 @@ static void rig_tag_record(struct rig *rig, struct record *rec)
 	json_object_object_add(o, "kernel", json_object_new_string(rig->kernel));
 	json_object_object_add(o, "kernel_release", json_object_new_string(rig->release));
 	json_object_object_add(o, "host_kernel_release", json_object_new_string(u.release));
+	json_object_object_add(o, "boots", json_object_new_int(rig->boots));
 	json_object_object_add(rec->env, "rig", o);
 }
 
@@ -697,7 +706,18 @@ int cmd_rig(int argc, char **argv)
 		ret = rig_build_initramfs(rig, err, sizeof(err));
 	if (!ret) {
 		rig_choose_accel(rig);
-		ret = rig_boot(rig, err, sizeof(err));
+		for (;;) {
+			rig->boots++;
+			ret = rig_boot(rig, err, sizeof(err));
+			if (!ret || rig->command_started || ret == -ETIMEDOUT ||
+			    rig->boots > rig->cfg.retries || strstr(err, "MMUBENCH-RIG-ERROR") ||
+			    (rig->guest_error[0] && !strstr(rig->guest_error, "Kernel panic")))
+				break;
+			fprintf(stderr, "mmubench rig: boot %d failed before the command started (%s); booting again\n",
+				rig->boots, err);
+			rig->guest_error[0] = 0;
+			rig->ntail = 0;
+		}
 	}
 	if (!ret)
 		ret = rig_collect(rig, &inner, err, sizeof(err));

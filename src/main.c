@@ -16,7 +16,9 @@ static const struct {
 	{ "probe", cmd_probe, "what KVM and mm can do on this host, and what would enable the rest" },
 	{ "run", cmd_run, "run a scenario in a real KVM VM and record the result" },
 	{ "list", cmd_list, "scenarios, drivers, backings and metrics with their units" },
+	{ "suite", cmd_suite, "run a job file's matrix of configs, repeated and interleaved" },
 	{ "rig", cmd_rig, "boot a kernel under test in QEMU and run a mmubench command inside" },
+	{ "import", cmd_import, "load records made elsewhere (FILE.json) into the results store" },
 };
 
 static void usage(FILE *out)

@@ -270,6 +270,58 @@ TEST_F(rig_aging, evicts_cold_pages)
 	t_out_free(&r);
 }
 
+FIXTURE(rig_dirty) {
+	char dir[64];
+};
+
+FIXTURE_SETUP(rig_dirty)
+{
+	T_RIG_SETUP();
+}
+
+FIXTURE_TEARDOWN(rig_dirty)
+{
+	T_RIG_TEARDOWN();
+}
+
+FIXTURE_VARIANT(rig_dirty) {
+	const char *mode;
+	const char *kvm_param;
+};
+
+FIXTURE_VARIANT_ADD(rig_dirty, bitmap_tdp) { "bitmap", "nested=1" };
+FIXTURE_VARIANT_ADD(rig_dirty, clear_tdp) { "clear", "nested=1" };
+FIXTURE_VARIANT_ADD(rig_dirty, ring_tdp) { "ring", "nested=1" };
+FIXTURE_VARIANT_ADD(rig_dirty, bitmap_shadow) { "bitmap", "npt=0" };
+FIXTURE_VARIANT_ADD(rig_dirty, clear_shadow) { "clear", "npt=0" };
+FIXTURE_VARIANT_ADD(rig_dirty, ring_shadow) { "ring", "npt=0" };
+
+/* Dirty logging under TDP and the shadow MMU: nothing lost, the oracle agrees. */
+TEST_F(rig_dirty, nothing_lost)
+{
+	struct json_object *rec, *checks;
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--kvm-param", variant->kvm_param,
+			   "--no-store", "--json-dir", self->dir, "--",
+			   "run", "dirty", "--mode", variant->mode, "--vcpus", "2",
+			   "--mem-per-vcpu", "32M", "--iterations", "20", "--interval", "100",
+			   "--baseline-epochs", "1", "--oracle", "uffd-wp", NULL));
+	ASSERT_EQ(0, r.status) t_show("stderr", r.err);
+	rec = t_one_record(_metadata, self->dir);
+	ASSERT_NE(NULL, rec) t_show("stderr", r.err);
+	EXPECT_STREQ("pass", t_str(rec, "status"));
+	EXPECT_EQ(0, t_metric(rec, "lost_pages"));
+	EXPECT_EQ(0, t_metric(rec, "oracle_missed_pages"));
+	EXPECT_LT(0, t_metric(rec, "written_pages"));
+	checks = t_get(rec, "checks");
+	ASSERT_NE(NULL, checks);
+	for (size_t i = 0; i < json_object_array_length(checks); i++)
+		EXPECT_STREQ("pass", t_str(json_object_array_get_idx(checks, i), "status"));
+	json_object_put(rec);
+	t_out_free(&r);
+}
+
 TEST_F(rig, missing_modules)
 {
 	char moddir[128], path[192];
