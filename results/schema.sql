@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: GPL-2.0
--- mmubench results store, schema version 1.
+-- mmubench results store, schema version 2.
 --
 -- Plain SQL that SQLite and PostgreSQL both accept, so that a fleet can
 -- point at PostgreSQL: only INTEGER, BIGINT, DOUBLE PRECISION and TEXT
@@ -11,14 +11,22 @@
 -- time in seconds (UTC). Deleting a run deletes its rows everywhere (SQLite
 -- needs PRAGMA foreign_keys = ON for that, which mmubench sets).
 --
+-- runs.git_revision is the git revision of the mmubench that made the run
+-- (env.mmubench.git_revision of the record); NULL when the record has none.
+--
 -- mmubench keeps this text, byte for byte, as a C string in src/store.c and
--- runs it on a new database; tests/test_output.c checks the two are equal.
--- A change to the tables bumps the version here and STORE_SCHEMA_VERSION.
+-- runs it on a new database; tests/test_store.c checks the two are equal.
+-- A change to the tables bumps the version here and STORE_SCHEMA_VERSION,
+-- and adds results/migrations/NNN-what.sql (NNN: the new version) taking a
+-- store of the previous version to this one, embedded in src/store.c too;
+-- mmubench runs the missing migrations in one transaction when it opens an
+-- older store. tests/test_store.c checks that the migrations from version 1
+-- give the same tables and indexes as this file.
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL
 );
-INSERT INTO schema_version (version) VALUES (1);
+INSERT INTO schema_version (version) VALUES (2);
 
 CREATE TABLE runs (
 	run_id TEXT PRIMARY KEY,
@@ -34,11 +42,14 @@ CREATE TABLE runs (
 	placement_json TEXT NOT NULL,
 	record_json TEXT NOT NULL,
 	kernel_release TEXT,
-	host TEXT
+	host TEXT,
+	git_revision TEXT
 );
 CREATE INDEX runs_label ON runs (label);
 CREATE INDEX runs_scenario ON runs (scenario);
 CREATE INDEX runs_started_at ON runs (started_at);
+CREATE INDEX runs_host ON runs (host);
+CREATE INDEX runs_label_started_at ON runs (label, started_at);
 
 CREATE TABLE metrics (
 	run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,

@@ -14,6 +14,8 @@ int cmd_probe(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_rig(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
 

@@ -18,6 +18,8 @@ static const struct {
 	{ "list", cmd_list, "scenarios, drivers, backings and metrics with their units" },
 	{ "suite", cmd_suite, "run a job file's matrix of configs, repeated and interleaved" },
 	{ "rig", cmd_rig, "boot a kernel under test in QEMU and run a mmubench command inside" },
+	{ "report", cmd_report, "charts (gnuplot SVG, PNG) and an index.html from the results store" },
+	{ "gate", cmd_gate, "compare a candidate label with a baseline label: regressions, exit status" },
 	{ "import", cmd_import, "load records made elsewhere (FILE.json) into the results store" },
 };
 

@@ -2,13 +2,15 @@
 /*
  * The results store in SQLite.
  *
- * The schema is results/schema.sql; this file carries the same text as a C
- * string so that the binary needs nothing at run time (test_output checks
- * the two are identical). A new database gets the whole schema, which also
- * records its version; an existing one is checked against
- * STORE_SCHEMA_VERSION. Every write is one BEGIN IMMEDIATE transaction, so
+ * The schema is results/schema.sql and the migrations to it from older
+ * versions results/migrations/NNN-*.sql; this file carries the same texts as
+ * C strings so that the binary needs nothing at run time (test_store checks
+ * they are identical). A new database gets the whole schema, which also
+ * records its version; an older one is migrated forward in one transaction;
+ * a newer one is refused. Every write is one BEGIN IMMEDIATE transaction, so
  * that concurrent mmubench runs wait for each other (busy timeout) instead
- * of failing half-way.
+ * of failing half-way, and a run killed while writing leaves nothing of its
+ * record (SQLite's journal rolls it back on the next open).
  */
 #include <errno.h>
 #include <limits.h>
@@ -39,7 +41,7 @@ struct store {
 
 static const char store_schema[] =
 	"-- SPDX-License-Identifier: GPL-2.0\n"
-	"-- mmubench results store, schema version 1.\n"
+	"-- mmubench results store, schema version 2.\n"
 	"--\n"
 	"-- Plain SQL that SQLite and PostgreSQL both accept, so that a fleet can\n"
 	"-- point at PostgreSQL: only INTEGER, BIGINT, DOUBLE PRECISION and TEXT\n"
@@ -51,9 +53,103 @@ static const char store_schema[] =
 	"-- time in seconds (UTC). Deleting a run deletes its rows everywhere (SQLite\n"
 	"-- needs PRAGMA foreign_keys = ON for that, which mmubench sets).\n"
 	"--\n"
+	"-- runs.git_revision is the git revision of the mmubench that made the run\n"
+	"-- (env.mmubench.git_revision of the record); NULL when the record has none.\n"
+	"--\n"
 	"-- mmubench keeps this text, byte for byte, as a C string in src/store.c and\n"
-	"-- runs it on a new database; tests/test_output.c checks the two are equal.\n"
-	"-- A change to the tables bumps the version here and STORE_SCHEMA_VERSION.\n"
+	"-- runs it on a new database; tests/test_store.c checks the two are equal.\n"
+	"-- A change to the tables bumps the version here and STORE_SCHEMA_VERSION,\n"
+	"-- and adds results/migrations/NNN-what.sql (NNN: the new version) taking a\n"
+	"-- store of the previous version to this one, embedded in src/store.c too;\n"
+	"-- mmubench runs the missing migrations in one transaction when it opens an\n"
+	"-- older store. tests/test_store.c checks that the migrations from version 1\n"
+	"-- give the same tables and indexes as this file.\n"
+	"\n"
+	"CREATE TABLE schema_version (\n"
+	"\tversion INTEGER NOT NULL\n"
+	");\n"
+	"INSERT INTO schema_version (version) VALUES (2);\n"
+	"\n"
+	"CREATE TABLE runs (\n"
+	"\trun_id TEXT PRIMARY KEY,\n"
+	"\tschema_version INTEGER NOT NULL,\n"
+	"\tlabel TEXT,\n"
+	"\tscenario TEXT NOT NULL,\n"
+	"\tstarted_at BIGINT NOT NULL,\n"
+	"\tduration_s DOUBLE PRECISION,\n"
+	"\tstatus TEXT NOT NULL,\n"
+	"\tstatus_reason TEXT,\n"
+	"\tparams_json TEXT NOT NULL,\n"
+	"\tenv_json TEXT NOT NULL,\n"
+	"\tplacement_json TEXT NOT NULL,\n"
+	"\trecord_json TEXT NOT NULL,\n"
+	"\tkernel_release TEXT,\n"
+	"\thost TEXT,\n"
+	"\tgit_revision TEXT\n"
+	");\n"
+	"CREATE INDEX runs_label ON runs (label);\n"
+	"CREATE INDEX runs_scenario ON runs (scenario);\n"
+	"CREATE INDEX runs_started_at ON runs (started_at);\n"
+	"CREATE INDEX runs_host ON runs (host);\n"
+	"CREATE INDEX runs_label_started_at ON runs (label, started_at);\n"
+	"\n"
+	"CREATE TABLE metrics (\n"
+	"\trun_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+	"\tname TEXT NOT NULL,\n"
+	"\tunit TEXT NOT NULL,\n"
+	"\tdirection TEXT NOT NULL,\n"
+	"\tvalue DOUBLE PRECISION,\n"
+	"\tPRIMARY KEY (run_id, name)\n"
+	");\n"
+	"CREATE INDEX metrics_name ON metrics (name);\n"
+	"\n"
+	"CREATE TABLE metric_samples (\n"
+	"\trun_id TEXT NOT NULL,\n"
+	"\tname TEXT NOT NULL,\n"
+	"\tidx INTEGER NOT NULL,\n"
+	"\tvalue DOUBLE PRECISION,\n"
+	"\tPRIMARY KEY (run_id, name, idx),\n"
+	"\tFOREIGN KEY (run_id, name) REFERENCES metrics (run_id, name) ON DELETE CASCADE\n"
+	");\n"
+	"\n"
+	"CREATE TABLE histograms (\n"
+	"\trun_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+	"\tname TEXT NOT NULL,\n"
+	"\tunit TEXT NOT NULL,\n"
+	"\tunit_per_cycle DOUBLE PRECISION,\n"
+	"\tcount BIGINT NOT NULL,\n"
+	"\tmin DOUBLE PRECISION,\n"
+	"\tmax DOUBLE PRECISION,\n"
+	"\tmean DOUBLE PRECISION,\n"
+	"\tp50 DOUBLE PRECISION,\n"
+	"\tp90 DOUBLE PRECISION,\n"
+	"\tp99 DOUBLE PRECISION,\n"
+	"\tp99_9 DOUBLE PRECISION,\n"
+	"\toverflow BIGINT NOT NULL,\n"
+	"\tbuckets_json TEXT NOT NULL,\n"
+	"\tPRIMARY KEY (run_id, name)\n"
+	");\n"
+	"\n"
+	"CREATE TABLE checks (\n"
+	"\trun_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,\n"
+	"\tname TEXT NOT NULL,\n"
+	"\tstatus TEXT NOT NULL,\n"
+	"\treason TEXT,\n"
+	"\tPRIMARY KEY (run_id, name)\n"
+	");\n";
+
+static const char store_migration_1[] =
+	"-- SPDX-License-Identifier: GPL-2.0\n"
+	"-- mmubench results store: schema version 1, from nothing.\n"
+	"--\n"
+	"-- The first schema, its statements exactly as results/schema.sql had them\n"
+	"-- at version 1 (see that file for the rules the SQL follows). New stores\n"
+	"-- get results/schema.sql directly; this file is kept so that every version\n"
+	"-- has its file, and so that tests/test_store.c can build a version-1 store\n"
+	"-- and check that the later migrations lead to results/schema.sql.\n"
+	"--\n"
+	"-- mmubench keeps this text, byte for byte, as a C string in src/store.c;\n"
+	"-- tests/test_store.c checks the two are equal.\n"
 	"\n"
 	"CREATE TABLE schema_version (\n"
 	"\tversion INTEGER NOT NULL\n"
@@ -125,9 +221,64 @@ static const char store_schema[] =
 	"\tPRIMARY KEY (run_id, name)\n"
 	");\n";
 
+static const char store_migration_2[] =
+	"-- SPDX-License-Identifier: GPL-2.0\n"
+	"-- mmubench results store: schema version 1 -> 2.\n"
+	"--\n"
+	"-- runs.git_revision: the git revision of the mmubench that made the run (the\n"
+	"-- record's env.mmubench.git_revision), so that a comparison can tell a\n"
+	"-- change of mmubench from a change of the kernel. mmubench fills it in for\n"
+	"-- the runs already stored, in C, in the same transaction as this file:\n"
+	"-- reading JSON needs json_extract() in SQLite and the #>> operator in\n"
+	"-- PostgreSQL, and plain SQL has neither. On PostgreSQL, run after this file\n"
+	"--   UPDATE runs SET git_revision = env_json::json #>> '{mmubench,git_revision}'\n"
+	"--   WHERE git_revision IS NULL;\n"
+	"-- Runs whose environment has no git revision keep NULL.\n"
+	"--\n"
+	"-- Indexes for the gate and the report: a label's runs in time order, and\n"
+	"-- the runs of a host.\n"
+	"--\n"
+	"-- mmubench keeps this text, byte for byte, as a C string in src/store.c and\n"
+	"-- runs it, with every later migration, in one transaction on a store of the\n"
+	"-- previous version; tests/test_store.c checks the two are equal and that\n"
+	"-- the migrations lead to results/schema.sql.\n"
+	"\n"
+	"ALTER TABLE runs ADD COLUMN git_revision TEXT;\n"
+	"CREATE INDEX runs_host ON runs (host);\n"
+	"CREATE INDEX runs_label_started_at ON runs (label, started_at);\n"
+	"UPDATE schema_version SET version = 2;\n";
+
+/*
+ * The migrations: [v - 1] takes a store of version v - 1 to version v, its
+ * SQL (results/migrations/<file>, byte for byte) then, when plain SQL cannot
+ * do it all, a step in C, in the same transaction. The first one, from
+ * nothing, is never run: a new store gets the whole schema instead.
+ */
+struct store_migration {
+	const char *file;
+	const char *sql;
+	int (*fill)(struct store *s, char *err, size_t errlen);
+};
+
+static int store_fill_git_revision(struct store *s, char *err, size_t errlen);
+
+static const struct store_migration store_migrations[STORE_SCHEMA_VERSION] = {
+	{ "001-initial.sql", store_migration_1, NULL },
+	{ "002-git-revision-indexes.sql", store_migration_2, store_fill_git_revision },
+};
+
 const char *store_schema_sql(void)
 {
 	return store_schema;
+}
+
+const char *store_migration_sql(int version, const char **file)
+{
+	if (version < 1 || version > STORE_SCHEMA_VERSION)
+		return NULL;
+	if (file)
+		*file = store_migrations[version - 1].file;
+	return store_migrations[version - 1].sql;
 }
 
 /* -errno for an SQLite result code, from the OS error when there is one. */
@@ -246,7 +397,38 @@ static int store_query_int(struct store *s, const char *sql, long long *out, cha
 	return rc == SQLITE_DONE ? 0 : store_err(s, rc, "cannot read the schema", err, errlen);
 }
 
-/* Creates the schema in a new database, or checks the version of an existing one. */
+/*
+ * Takes the store from @version - 1 to @version, within the caller's
+ * transaction: the migration's SQL, its step in C, then a check that it left
+ * the version it promised.
+ */
+static int store_migrate(struct store *s, int version, char *err, size_t errlen)
+{
+	const struct store_migration *m = &store_migrations[version - 1];
+	char what[160];
+	long long now;
+	int ret;
+
+	snprintf(what, sizeof(what),
+		 "cannot migrate from schema version %d to %d (results/migrations/%s)",
+		 version - 1, version, m->file);
+	ret = store_exec(s, m->sql, what, err, errlen);
+	if (!ret && m->fill)
+		ret = m->fill(s, err, errlen);
+	if (!ret)
+		ret = store_query_int(s, "SELECT max(version) FROM schema_version", &now, err,
+				      errlen);
+	if (!ret && now != version)
+		ret = errf(err, errlen, -EPROTO, "store %s: %s: it left version %lld", s->path,
+			   what, now);
+	return ret;
+}
+
+/*
+ * Creates the schema in a new database, or checks the version of an existing
+ * one and migrates it forward, all in one transaction: another mmubench
+ * opening the store meanwhile waits, then finds it at the new version.
+ */
 static int store_init_schema(struct store *s, char *err, size_t errlen)
 {
 	long long has_version, ntables, version;
@@ -284,12 +466,16 @@ static int store_init_schema(struct store *s, char *err, size_t errlen)
 				   s->path, version, STORE_SCHEMA_VERSION);
 			goto fail;
 		}
-		if (version < STORE_SCHEMA_VERSION) {
-			/* No older version exists yet: a migration goes here when one does. */
+		if (version < 1) {
 			ret = errf(err, errlen, -EPROTONOSUPPORT,
-				   "store %s: schema version %lld is unknown (this mmubench has %d and no migration from it)",
+				   "store %s: schema version %lld is unknown (this mmubench knows 1 to %d)",
 				   s->path, version, STORE_SCHEMA_VERSION);
 			goto fail;
+		}
+		while (version < STORE_SCHEMA_VERSION) {
+			ret = store_migrate(s, ++version, err, errlen);
+			if (ret)
+				goto fail;
 		}
 	}
 	return store_exec(s, "COMMIT", "cannot commit the schema", err, errlen);
@@ -415,6 +601,12 @@ static const char *store_host(struct json_object *env)
 	return s;
 }
 
+/* The git revision of the mmubench that made the run (envinfo.c). */
+static const char *store_git_revision(struct json_object *env)
+{
+	return store_json_str(env, "mmubench", "git_revision");
+}
+
 static const char *store_json_text(struct json_object *o)
 {
 	if (!o)
@@ -434,6 +626,48 @@ static int store_step(struct store *s, sqlite3_stmt *st, const char *what, char 
 	return rc == SQLITE_DONE ? 0 : store_err(s, rc, what, err, errlen);
 }
 
+/*
+ * Migration 2: runs.git_revision of the runs stored before it, from their
+ * env_json (which plain SQL cannot read); NULL where it has none.
+ */
+static int store_fill_git_revision(struct store *s, char *err, size_t errlen)
+{
+	static const char what[] = "migration to version 2: cannot fill runs.git_revision";
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	struct json_object *env;
+	const char *text, *rev;
+	int rc, ret = 0;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT run_id, env_json FROM runs "
+				"WHERE git_revision IS NULL", -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "UPDATE runs SET git_revision = ?2 "
+					"WHERE run_id = ?1", -1, &upd, NULL);
+	if (rc != SQLITE_OK) {
+		ret = store_err(s, rc, what, err, errlen);
+		goto out;
+	}
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(sel, 1);
+		env = text ? json_tokener_parse(text) : NULL;
+		rev = store_git_revision(env);
+		if (rev) {
+			sqlite3_bind_value(upd, 1, sqlite3_column_value(sel, 0));
+			store_bind_text(upd, 2, rev);
+			ret = store_step(s, upd, what, err, errlen);
+		}
+		json_object_put(env);
+		if (ret)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		ret = store_err(s, rc, what, err, errlen);
+out:
+	sqlite3_finalize(upd);
+	sqlite3_finalize(sel);
+	return ret;
+}
+
 enum {
 	STORE_RUN,
 	STORE_METRIC,
@@ -446,8 +680,8 @@ enum {
 static const char *const store_insert_sql[STORE_NSTMT] = {
 	[STORE_RUN] = "INSERT INTO runs (run_id, schema_version, label, scenario, started_at, "
 		"duration_s, status, status_reason, params_json, env_json, placement_json, "
-		"record_json, kernel_release, host) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		"record_json, kernel_release, host, git_revision) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[STORE_METRIC] = "INSERT INTO metrics (run_id, name, unit, direction, value) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
 	[STORE_SAMPLE] = "INSERT INTO metric_samples (run_id, name, idx, value) "
@@ -482,6 +716,7 @@ static int store_insert_rows(struct store *s, const struct record *r, struct jso
 	store_bind_text(q, 12, store_json_text(rj));
 	store_bind_text(q, 13, store_kernel_release(r->env));
 	store_bind_text(q, 14, store_host(r->env));
+	store_bind_text(q, 15, store_git_revision(r->env));
 	if (sqlite3_step(q) != SQLITE_DONE) {
 		int rc = sqlite3_extended_errcode(s->db);
 
