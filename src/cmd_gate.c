@@ -61,23 +61,6 @@ static void gate_help(const struct opt_group *groups)
 	       "in common).\n");
 }
 
-/* Bad usage: one line on stderr whatever was typed (control characters shown as '?'). */
-static int gate_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int gate_usage_error(const char *fmt, ...)
-{
-	char msg[1280];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	fprintf(stderr, "%s\n", msg);
-	return EXIT_USAGE;
-}
-
 int cmd_gate(int argc, char **argv)
 {
 	struct gate_cli cli = { 0 };
@@ -102,18 +85,18 @@ int cmd_gate(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (idx < 0)
-		return gate_usage_error("%s", err);
+		return opts_usage_error("%s", err);
 	if (idx < argc)
-		return gate_usage_error("%s: unexpected argument '%s' (see mmubench gate --help)",
+		return opts_usage_error("%s: unexpected argument '%s' (see mmubench gate --help)",
 					cmd, args[idx]);
 	if (!cli.baseline || !cli.candidate)
-		return gate_usage_error("%s: --%s LABEL is required (see mmubench gate --help)",
+		return opts_usage_error("%s: --%s LABEL is required (see mmubench gate --help)",
 					cmd, cli.baseline ? "candidate" : "baseline");
 
 	ret = gate_rules_load(cli.rules, &rules, err, sizeof(err));
 	if (ret) {
 		gate_rules_free(&rules);
-		return gate_usage_error("%s: %s", cmd, err);
+		return opts_usage_error("%s: %s", cmd, err);
 	}
 	store = cli.store ? cli.store : store_default_path();
 	if (!store) {

@@ -46,24 +46,6 @@ static void import_usage(const struct opt_group *groups)
 	       "3 when a file could not be read or stored (the others are imported).\n");
 }
 
-/* Bad usage: one line on stderr whatever was typed (control characters shown as '?'). */
-static int import_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int import_usage_error(const char *fmt, ...)
-{
-	char msg[1280];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	fprintf(stderr, "%s\n", msg);
-	return EXIT_USAGE;
-}
-
 /* @err without the "cannot read FILE: " or "FILE: " that record_read_json_file() starts with. */
 static const char *import_reason(const char *file, const char *err)
 {
@@ -146,16 +128,16 @@ int cmd_import(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (idx < 0)
-		return import_usage_error("%s", err);
+		return opts_usage_error("%s", err);
 	if (idx >= argc)
-		return import_usage_error("mmubench import: no file to import (see mmubench import --help)");
+		return opts_usage_error("mmubench import: no file to import (see mmubench import --help)");
 	/* getopt stops at the first file: an option after one would be taken for a file */
 	for (int i = idx; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[idx - 1], "--"))
-			return import_usage_error("mmubench import: '%s' after a file: options go before the files",
+			return opts_usage_error("mmubench import: '%s' after a file: options go before the files",
 						  argv[i]);
 	if (cfg.label && !*cfg.label)
-		return import_usage_error("mmubench import: --label is empty");
+		return opts_usage_error("mmubench import: --label is empty");
 
 	path = cfg.store ? cfg.store : store_default_path();
 	if (store_open(path, &st, err, sizeof(err))) {

@@ -73,22 +73,6 @@ static void report_help(const struct opt_group *groups)
 	       "3 error (gnuplot missing or failed, DIR not writable, store unreadable).\n");
 }
 
-static int report_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int report_usage_error(const char *fmt, ...)
-{
-	char msg[1280];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	fprintf(stderr, "%s\n", msg);
-	return EXIT_USAGE;
-}
-
 /* Appends the comma-separated items of @arg to @v (NULL-terminated, @n items). */
 static int report_split(const char ***v, int *n, char *arg)
 {
@@ -172,27 +156,27 @@ int cmd_report(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (idx < 0)
-		return report_usage_error("%s", err);
+		return opts_usage_error("%s", err);
 	if (idx < argc)
-		return report_usage_error("mmubench report: unexpected argument '%s' (see mmubench report --help)",
+		return opts_usage_error("mmubench report: unexpected argument '%s' (see mmubench report --help)",
 					  argv[idx]);
 	if (!cfg.out)
-		return report_usage_error("mmubench report: --out DIR is required (where index.html and the charts go)");
+		return opts_usage_error("mmubench report: --out DIR is required (where index.html and the charts go)");
 	if (report_lists(argc, argv, &labels, &nl, &scns, &ns, &pool, poolsz)) {
 		free(labels);
 		free(scns);
 		free(pool);
-		return report_usage_error("mmubench report: out of memory reading the options");
+		return opts_usage_error("mmubench report: out of memory reading the options");
 	}
 	o.out = cfg.out;
 	o.store = cfg.store ? cfg.store : store_default_path();
 	if (!o.store) {
-		status = report_usage_error("mmubench report: no results store: no home directory, "
+		status = opts_usage_error("mmubench report: no results store: no home directory, "
 					    "set MMUBENCH_STORE or give --store FILE");
 		goto out;
 	}
 	if (cfg.since && report_parse_since(cfg.since, (int64_t)time(NULL), &o.since)) {
-		status = report_usage_error("mmubench report: --since '%s' is not a date (2026-11-21, "
+		status = opts_usage_error("mmubench report: --since '%s' is not a date (2026-11-21, "
 					    "2026-11-21T06:00Z), Unix seconds or an age (36h, 7d, 2w)",
 					    cfg.since);
 		goto out;

@@ -52,24 +52,6 @@ static void run_scenario_help(const struct scenario_desc *scn, const struct opt_
 	       "Exit status: 0 pass, 1 a check failed, 2 bad usage, 3 error, 4 skipped.\n");
 }
 
-/* Bad usage: one line on stderr whatever was typed (control characters shown as '?'). */
-static int run_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static int run_usage_error(const char *fmt, ...)
-{
-	char msg[1280];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (char *p = msg; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = '?';
-	fprintf(stderr, "%s\n", msg);
-	return EXIT_USAGE;
-}
-
 /* Writes the record everywhere it goes; returns false if any output failed. */
 static bool run_emit(const struct run_config *cfg, const struct record *rec)
 {
@@ -149,7 +131,7 @@ int cmd_run(int argc, char **argv)
 	}
 	scn = scenario_find(argv[1]);
 	if (!scn)
-		return run_usage_error("mmubench run: unknown scenario '%s' (see mmubench list)",
+		return opts_usage_error("mmubench run: unknown scenario '%s' (see mmubench list)",
 				       argv[1]);
 	scfg = calloc(1, scn->config_size ? scn->config_size : 1);
 	if (!scfg)
@@ -186,7 +168,7 @@ int cmd_run(int argc, char **argv)
 	if (idx < 0) {
 		free(args);
 		free(scfg);
-		return run_usage_error("%s", err);
+		return opts_usage_error("%s", err);
 	}
 	ret = topo_open(&topo, err, sizeof(err));
 	if (ret) {
@@ -200,7 +182,7 @@ int cmd_run(int argc, char **argv)
 		topo_close(topo);
 		free(args);
 		free(scfg);
-		return run_usage_error("%s: %s", cmd, err);
+		return opts_usage_error("%s: %s", cmd, err);
 	}
 
 	rec = record_new(scn->name, cfg.label);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,21 @@ int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err,
 				*p = '?';
 	}
 	return ret;
+}
+
+int opts_usage_error(const char *fmt, ...)
+{
+	char msg[1280];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+	fprintf(stderr, "%s\n", msg);
+	return 2;	/* EXIT_USAGE */
 }
 
 static const char *opt_type_metavar(const struct opt_desc *o)

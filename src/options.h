@@ -53,6 +53,12 @@ int opts_parse(const struct opt_group *groups, int argc, char **argv, char *err,
 
 void opts_help(FILE *out, const struct opt_group *groups);
 
+/*
+ * Bad usage: prints one line on stderr whatever was typed (control characters
+ * shown as '?') and returns the usage exit status (2), for `return opts_usage_error(...)`.
+ */
+int opts_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The parameters (record = true) with their final values. */
 struct json_object *opts_to_json(const struct opt_group *groups);
 

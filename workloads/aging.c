@@ -31,14 +31,11 @@
 #include "hist_stats.h"
 #include "kvm_trace.h"
 #include "scenario.h"
+#include "steady.h"
 #include "truth.h"
 #include "util.h"
 #include "verify.h"
 
-#define AGING_CHUNK	(1u << 16)	/* accesses per order: the vCPU asks again every ~ms */
-
-enum aging_hist { HIST_POPULATE, HIST_BASELINE, HIST_AGING };
-enum aging_phase { PHASE_POPULATE, PHASE_BASELINE, PHASE_AGING };
 
 struct aging_config {
 	int driver;
@@ -129,13 +126,13 @@ struct aging_state {
 	struct aging_target targets[GUEST_MAX_VCPUS];
 	struct knob_saver knobs;
 	bool driver_up;
-	volatile int phase;
+	struct steady steady;		/* the guest: populate, then without pause */
 	unsigned int baseline_done, epochs_done;
 
 	/* cursors: this pass (a, b) and the previous one */
 	uint64_t a[GUEST_MAX_VCPUS], b[GUEST_MAX_VCPUS];
 	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
-	uint64_t t_prev_a, t_baseline;
+	uint64_t t_prev_a;
 
 	unsigned long *old[GUEST_MAX_VCPUS];	/* per target: verdict */
 	unsigned long *young[GUEST_MAX_VCPUS];	/* per target: truly young */
@@ -154,12 +151,6 @@ struct aging_state {
 	struct kvm_trace_counts trace_pending;
 	double *age_e, *test_age_e, *unmap_e, *bg_age_e;
 };
-
-static void aging_snapshot(struct run_ctx *ctx, uint64_t *cursors)
-{
-	for (int i = 0; i < ctx->nvcpus; i++)
-		cursors[i] = ctx->vcpus[i].ctrl->cursor;
-}
 
 static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 {
@@ -227,30 +218,9 @@ static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	struct aging_config *cfg = ctx->scfg;
 	struct aging_state *st = ctx->priv;
 
-	w->region_gva = v->region->gpa;
-	w->page_size = 4096;
-	w->pattern = v->pattern;
-	if (v->orders == 0) {
-		w->op = GOP_POPULATE;
-		w->populate_write = 1;
-		w->time_each = 1;
-		w->hist = HIST_POPULATE;
-		return 0;
-	}
-	if (v->orders == 1 && run_barrier(ctx)) {
-		st->t_baseline = now_ns();
-		st->phase = PHASE_BASELINE;
-	}
-	if (ctx->stopping) {
-		w->op = GOP_EXIT;
-		return 0;
-	}
-	w->op = GOP_ACCESS;
-	w->pattern.hot_first = st->hot_first;
-	w->first = v->ctrl->cursor;
-	w->count = AGING_CHUNK;
-	w->time_each = !cfg->no_timing;
-	w->hist = st->phase == PHASE_AGING ? HIST_AGING : HIST_BASELINE;
+	steady_work(ctx, v, &st->steady, !cfg->no_timing, 0, w);
+	if (w->op == GOP_ACCESS)
+		w->pattern.hot_first = st->hot_first;
 	return 0;
 }
 
@@ -283,13 +253,10 @@ static uint64_t aging_kvm_trace_take(struct aging_state *st, enum kvm_trace_even
 /* The driver's start, between two cursor snapshots that make the first "previous pass". */
 static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, size_t errlen)
 {
-	uint64_t elapsed = now_ns() - st->t_baseline, accesses = 0;
 	int ret;
 
-	aging_snapshot(ctx, st->prev_a);
-	for (int i = 0; i < ctx->nvcpus; i++)
-		accesses += st->prev_a[i];
-	st->baseline_rate = accesses * 1e9 / elapsed / ctx->nvcpus;
+	steady_snapshot(ctx, st->prev_a);
+	st->baseline_rate = steady_rate(ctx, &st->steady, st->prev_a);
 	st->t_prev_a = now_ns();
 	aging_kvm_trace_open(ctx, st);
 	aging_vmstat_read(&st->vm_before);
@@ -297,8 +264,8 @@ static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, s
 	st->vm_epoch = st->vm_before;
 	st->kvm_epoch = st->kvm_before;
 	ret = st->driver->ops->start ? st->driver->ops->start(&st->env, err, errlen) : 0;
-	aging_snapshot(ctx, st->prev_b);
-	st->phase = PHASE_AGING;
+	steady_snapshot(ctx, st->prev_b);
+	st->steady.phase = STEADY_DURING;
 	return ret;
 }
 
@@ -311,15 +278,15 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	unsigned int e = st->epochs_done;
 	int ret;
 
-	if (st->phase == PHASE_POPULATE)
+	if (st->steady.phase == STEADY_POPULATE)
 		return 0;
-	if (st->phase == PHASE_BASELINE) {
+	if (st->steady.phase == STEADY_BEFORE) {
 		if (++st->baseline_done < cfg->baseline_epochs)
 			return 0;
 		return aging_begin(ctx, st, err, errlen);
 	}
 
-	aging_snapshot(ctx, st->a);
+	steady_snapshot(ctx, st->a);
 	st->env.pass_pages_scanned = NAN;
 	/* what others did to guest memory since the last pass */
 	st->bg_age_e[e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
@@ -330,7 +297,7 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		ret = st->driver->ops->verdict(&st->env, t, st->old[t], err, errlen);
 	}
 	t1 = now_ns();
-	aging_snapshot(ctx, st->b);
+	steady_snapshot(ctx, st->b);
 	if (ret)
 		return ret;
 	if (st->kt) {
@@ -405,22 +372,6 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	return 1;
 }
 
-static void aging_record_hist(struct run_ctx *ctx, int slot, const char *name, const char *p99)
-{
-	double us = 1e-3 * run_cycles_to_ns(ctx, 1);
-	struct hist h;
-
-	hist_init(&h);
-	for (int i = 0; i < ctx->nvcpus; i++)
-		hist_merge(&h, &ctx->vcpus[i].ctrl->latency[slot]);
-	if (!h.count)
-		return;
-	record_add_hist(ctx->rec, name, "us", us, &h);
-	if (p99)
-		record_add_value(ctx->rec, p99, "us", DIR_LOWER_IS_BETTER,
-				 hist_percentile(&h, 0.99) * us);
-}
-
 static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	struct aging_config *cfg = ctx->scfg;
@@ -483,9 +434,11 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 		record_add_metric(r, "unmap_hva_pages", "pages", DIR_INFO, st->unmap_e, n);
 		record_add_metric(r, "background_age_hva_pages", "pages", DIR_INFO, st->bg_age_e, n);
 	}
-	aging_record_hist(ctx, HIST_POPULATE, "populate_latency", NULL);
-	aging_record_hist(ctx, HIST_BASELINE, "baseline_access_latency", "baseline_access_p99_us");
-	aging_record_hist(ctx, HIST_AGING, "aging_access_latency", "access_p99_us");
+	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
+	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,
+			   "baseline_access_p99_us", NULL);
+	steady_record_hist(ctx, STEADY_HIST_DURING, "aging_access_latency", NULL, "access_p99_us",
+			   NULL);
 	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
 
 	if (!cfg->no_verify && workload_verify_memory(ctx))

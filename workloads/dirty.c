@@ -32,17 +32,15 @@
 #include "dirty_log.h"
 #include "hist_stats.h"
 #include "scenario.h"
+#include "steady.h"
 #include "uffd_wp.h"
 #include "util.h"
 #include "verify.h"
 
-#define DIRTY_CHUNK	(1u << 16)	/* accesses per order */
 #define DIRTY_SHOW_LOST	8		/* lost pages named in the check's reason */
 
 enum dirty_mode { MODE_BITMAP, MODE_CLEAR, MODE_RING };
 enum dirty_oracle { ORACLE_NONE, ORACLE_UFFD_WP };
-enum dirty_hist { HIST_POPULATE, HIST_BASELINE, HIST_LOGGING };
-enum dirty_phase { PHASE_POPULATE, PHASE_BASELINE, PHASE_LOGGING };
 
 static const char *const mode_names[] = { "bitmap", "clear", "ring", NULL };
 static const char *const oracle_names[] = { "none", "uffd-wp", NULL };
@@ -122,7 +120,7 @@ static const struct metric_desc dirty_metrics[] = {
 	{ "vcpu_rate_ratio", "ratio", "higher", "access rate while logging / without" },
 	{ "write_fault_p50_us", "us", "lower", "while logging: median of the writes over --fault-threshold (guest TSC)" },
 	{ "write_fault_p99_us", "us", "lower", "while logging: p99 of those writes" },
-	{ "write_faults", "writes", "info", "while logging: writes over --fault-threshold" },
+	{ "write_faults", "accesses", "info", "while logging: writes over --fault-threshold" },
 	{ "baseline_write_p99_us", "us", "lower", "guest write latency p99 without logging, all writes" },
 	{ "pf_taken", "faults", "info", "KVM pf_taken while logging" },
 	{ "pages_2m_before", "pages", "info", "KVM 2M mappings before logging (eager split)" },
@@ -148,12 +146,12 @@ struct dirty_state {
 	struct dirty_ring ring[GUEST_MAX_VCPUS];
 	pthread_mutex_t ring_lock;
 	struct uffd_wp *uffd;
-	volatile int phase;
+	struct steady steady;		/* the guest: populate, then writes without pause */
 	unsigned int baseline_done, iter;
 	bool logging;
 	uint64_t a[GUEST_MAX_VCPUS], b[GUEST_MAX_VCPUS];
 	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
-	uint64_t t_baseline, t_prev_a, ring_full;
+	uint64_t t_prev_a, ring_full;
 	double baseline_rate, enable_ms, disable_ms;
 	uint64_t lost, spurious, reported_total, oracle_missed;
 	uint64_t first_lost_page[DIRTY_SHOW_LOST];
@@ -161,12 +159,6 @@ struct dirty_state {
 	double *get_ms, *clear_ms, *harvest_ms, *reset_ms, *iter_ms, *written_n, *reported_n, *ratio;
 	struct run_kvm_counters kvm_before, kvm_logging, kvm_after;
 };
-
-static void dirty_snapshot(struct run_ctx *ctx, uint64_t *cursors)
-{
-	for (int i = 0; i < ctx->nvcpus; i++)
-		cursors[i] = ctx->vcpus[i].ctrl->cursor;
-}
 
 static int dirty_prepare(struct run_ctx *ctx, char *err, size_t errlen)
 {
@@ -242,32 +234,9 @@ static int dirty_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	struct dirty_config *cfg = ctx->scfg;
 	struct dirty_state *st = ctx->priv;
 
-	w->region_gva = v->region->gpa;
-	w->page_size = 4096;
-	w->pattern = v->pattern;
-	if (v->orders == 0) {
-		w->op = GOP_POPULATE;
-		w->populate_write = 1;
-		w->time_each = 1;
-		w->hist = HIST_POPULATE;
-		return 0;
-	}
-	if (v->orders == 1 && run_barrier(ctx)) {
-		st->t_baseline = now_ns();
-		st->phase = PHASE_BASELINE;
-	}
-	if (ctx->stopping) {
-		w->op = GOP_EXIT;
-		return 0;
-	}
-	w->op = GOP_ACCESS;
-	w->first = v->ctrl->cursor;
-	w->count = DIRTY_CHUNK;
-	w->time_each = !cfg->no_timing;
-	w->hist = st->phase == PHASE_LOGGING ? HIST_LOGGING : HIST_BASELINE;
 	/* while logging, only the slow writes: the write faults */
-	if (st->phase == PHASE_LOGGING)
-		w->time_min = (uint64_t)(cfg->fault_ns * (double)ctx->tsc_khz / 1e6);
+	steady_work(ctx, v, &st->steady, !cfg->no_timing,
+		    (uint64_t)(cfg->fault_ns * (double)ctx->tsc_khz / 1e6), w);
 	return 0;
 }
 
@@ -463,13 +432,10 @@ static void dirty_oracle_check(struct run_ctx *ctx, struct dirty_state *st, bool
 /* Logging on, between two snapshots that serve as the first "previous harvest". */
 static int dirty_begin(struct run_ctx *ctx, struct dirty_state *st, char *err, size_t errlen)
 {
-	uint64_t elapsed = now_ns() - st->t_baseline, accesses = 0;
 	int ret;
 
-	dirty_snapshot(ctx, st->prev_a);
-	for (int i = 0; i < ctx->nvcpus; i++)
-		accesses += st->prev_a[i];
-	st->baseline_rate = accesses * 1e9 / elapsed / ctx->nvcpus;
+	steady_snapshot(ctx, st->prev_a);
+	st->baseline_rate = steady_rate(ctx, &st->steady, st->prev_a);
 	st->t_prev_a = now_ns();
 	run_read_kvm_counters(ctx, &st->kvm_before);
 	if (st->uffd) {
@@ -481,9 +447,9 @@ static int dirty_begin(struct run_ctx *ctx, struct dirty_state *st, char *err, s
 		}
 	}
 	ret = dirty_set_logging(ctx, st, true, &st->enable_ms, err, errlen);
-	dirty_snapshot(ctx, st->prev_b);
+	steady_snapshot(ctx, st->prev_b);
 	run_read_kvm_counters(ctx, &st->kvm_logging);
-	st->phase = PHASE_LOGGING;
+	st->steady.phase = STEADY_DURING;
 	return ret;
 }
 
@@ -495,15 +461,15 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	bool first = st->iter == 0;
 	int ret;
 
-	if (st->phase == PHASE_POPULATE)
+	if (st->steady.phase == STEADY_POPULATE)
 		return 0;
-	if (st->phase == PHASE_BASELINE) {
+	if (st->steady.phase == STEADY_BEFORE) {
 		if (++st->baseline_done < cfg->baseline_epochs)
 			return 0;
 		return dirty_begin(ctx, st, err, errlen);
 	}
 
-	dirty_snapshot(ctx, st->a);
+	steady_snapshot(ctx, st->a);
 	if (st->uffd) {
 		ret = dirty_oracle_scan(ctx, st, err, errlen);
 		if (ret)
@@ -512,7 +478,7 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	t0 = now_ns();
 	ret = dirty_harvest(ctx, st, err, errlen);
 	t1 = now_ns();
-	dirty_snapshot(ctx, st->b);
+	steady_snapshot(ctx, st->b);
 	if (ret)
 		return ret;
 	if (cfg->skip_harvest && cfg->skip_harvest == st->iter + 1)
@@ -545,25 +511,6 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		return 0;
 	run_read_kvm_counters(ctx, &st->kvm_after);
 	return 1;
-}
-
-static void dirty_record_hist(struct run_ctx *ctx, int slot, const char *name, const char *p50,
-			      const char *p99, const char *count)
-{
-	double us = 1e-3 * run_cycles_to_ns(ctx, 1);
-	struct hist h;
-
-	hist_init(&h);
-	for (int i = 0; i < ctx->nvcpus; i++)
-		hist_merge(&h, &ctx->vcpus[i].ctrl->latency[slot]);
-	if (!h.count)
-		return;
-	record_add_hist(ctx->rec, name, "us", us, &h);
-	if (count)
-		record_add_value(ctx->rec, count, "writes", DIR_INFO, h.count);
-	if (p50)
-		record_add_value(ctx->rec, p50, "us", DIR_LOWER_IS_BETTER, hist_percentile(&h, 0.5) * us);
-	record_add_value(ctx->rec, p99, "us", DIR_LOWER_IS_BETTER, hist_percentile(&h, 0.99) * us);
 }
 
 static void dirty_per_gib(struct record *r, const char *name, const double *ms, size_t n, double gib)
@@ -613,11 +560,12 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 			 st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
 	record_add_value(r, "pages_2m_before", "pages", DIR_INFO, st->kvm_before.pages_2m);
 	record_add_value(r, "pages_2m_after", "pages", DIR_INFO, st->kvm_logging.pages_2m);
-	dirty_record_hist(ctx, HIST_POPULATE, "populate_latency", NULL, "populate_p99_us", NULL);
-	dirty_record_hist(ctx, HIST_BASELINE, "baseline_access_latency", NULL, "baseline_write_p99_us",
-			  NULL);
-	dirty_record_hist(ctx, HIST_LOGGING, "write_fault_latency", "write_fault_p50_us",
-			  "write_fault_p99_us", "write_faults");
+	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, "populate_p99_us",
+			   NULL);
+	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,
+			   "baseline_write_p99_us", NULL);
+	steady_record_hist(ctx, STEADY_HIST_DURING, "write_fault_latency", "write_fault_p50_us",
+			   "write_fault_p99_us", "write_faults");
 	{
 		char split[256];
 
