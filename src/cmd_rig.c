@@ -57,6 +57,8 @@ struct rig_config {
 	const char *json_dir;
 	bool verbose;
 	bool keep;
+	const char *extra;
+	bool exec;
 };
 
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
@@ -89,6 +91,11 @@ static const struct opt_desc rig_options[] = {
 	{ "json-dir", OPT_STRING, RCFG(json_dir), NULL, "DIR", "also write each record to DIR/RUN_ID.json" },
 	{ "verbose", OPT_FLAG, RCFG(verbose), NULL, NULL, "show the whole guest console" },
 	{ "keep", OPT_FLAG, RCFG(keep), NULL, NULL, "keep the work directory (initramfs, console, data)" },
+	{ "extra", OPT_STRING, RCFG(extra), NULL, "FILE,...",
+	  "also put these programs (with the libraries ldd names) in the guest's /bin" },
+	{ "exec", OPT_FLAG, RCFG(exec), NULL, NULL,
+	  "COMMAND is a program of its own (e.g. one of --extra), not a mmubench command: "
+	  "its stdout and exit status come back, no records" },
 	OPT_END
 };
 
@@ -303,7 +310,7 @@ static int rig_write_conf(struct rig *rig, char *err, size_t errlen)
 	if (!f)
 		return errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	fprintf(f, "MODPARAM_kvm='%s'\nMODPARAM_kvm_amd='%s'\nMODPARAM_kvm_intel='%s'\n"
-		"RIG_SWAP=%" PRIu64 "\n", kvm, amd, intel, rig->cfg.swap);
+		"RIG_SWAP=%" PRIu64 "\nRIG_EXEC=%d\n", kvm, amd, intel, rig->cfg.swap, rig->cfg.exec);
 	fclose(f);
 	return 0;
 }
@@ -327,7 +334,8 @@ static int rig_write_args(struct rig *rig, int argc, char **argv, char *err, siz
 static int rig_build_initramfs(struct rig *rig, char *err, size_t errlen)
 {
 	char script[PATH_MAX], out[PATH_MAX], bin[PATH_MAX], conf[PATH_MAX], args[PATH_MAX];
-	char *argv[] = { script, out, rig->modules, bin, conf, args, NULL };
+	char *argv[] = { script, out, rig->modules, bin, conf, args,
+			 (char *)(rig->cfg.extra ? rig->cfg.extra : ""), NULL };
 	ssize_t n;
 	int ret;
 
@@ -423,7 +431,9 @@ static void rig_console_line(struct rig *rig, char *line)
 		rig->command_started = true;
 	else if (strstr(line, "Kernel panic") && !rig->guest_error[0])
 		snprintf(rig->guest_error, sizeof(rig->guest_error), "%s", line);
-	if (rig->cfg.verbose || !strncmp(line, "mmubench", 8))
+	/* the command's stderr: mmubench's lines, or all of an --exec program's */
+	if (rig->cfg.verbose || !strncmp(line, "mmubench", 8) ||
+	    (rig->cfg.exec && rig->command_started && line[0] != '['))
 		fprintf(stderr, "%s\n", line);
 }
 

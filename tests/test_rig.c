@@ -322,6 +322,18 @@ TEST_F(rig_dirty, nothing_lost)
 	t_out_free(&r);
 }
 
+/* --exec: any program in the guest; its stdout and exit status come back. */
+TEST_F(rig, exec_program)
+{
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--exec", "--no-store", "--",
+			   "/bin/busybox", "sh", "-c", "echo kernel $(uname -r); exit 7", NULL));
+	EXPECT_EQ(7, r.status) t_show("stderr", r.err);
+	EXPECT_EQ(0, strncmp(r.out, "kernel ", 7)) t_show("stdout", r.out);
+	t_out_free(&r);
+}
+
 TEST_F(rig, missing_modules)
 {
 	char moddir[128], path[192];
