@@ -28,12 +28,16 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: mmubench COMMAND [options]   (mmubench COMMAND --help for more)\n\n"
 		"mmubench runs guest workloads with a known access pattern in real KVM VMs and\n"
-		"measures what the kernel does with their memory: fault latency, access cost,\n"
-		"and (as scenarios are added) aging accuracy and dirty-log correctness.\n\n"
+		"measures what the kernel does with their memory: fault latency and access cost\n"
+		"(run access), page-aging accuracy of MGLRU, idle page tracking, DAMON and\n"
+		"reclaim (run aging), dirty-logging cost and correctness (run dirty). Runs are\n"
+		"stored, gated between labels and plotted; `rig` runs any of it inside a kernel\n"
+		"under test booted in QEMU.\n\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nStart with:  mmubench probe  then  mmubench run access\n");
+	fprintf(out, "\nStart with:  mmubench probe  then  mmubench run access\n"
+		     "Nightly:     mmubench suite workloads/nightly.job --repeat 3 --label L; gate; report\n");
 }
 
 int main(int argc, char **argv)
