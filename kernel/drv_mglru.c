@@ -317,6 +317,8 @@ static int mglru_pass(struct aging_env *env, unsigned int epoch, char *err, size
 				bitmap_set(st->evicted[t], p);
 	}
 	t3 = now_ns();
+	/* generations before and after aging, per node: stored with the record */
+	env->pass_note = st->summary;
 
 	/* the histograms after eviction: only for the log, kept out of the timed pass otherwise */
 	if (!st->debug)

@@ -149,6 +149,7 @@ struct aging_state {
 	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
 	struct kvm_trace *kt;			/* KVM's MMU-notifier tracepoints, NULL if unavailable */
 	struct kvm_trace_counts trace_pending;
+	struct json_object *notes;		/* the driver's per-pass notes */
 	double *age_e, *test_age_e, *unmap_e, *bg_age_e;
 };
 
@@ -288,6 +289,7 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 
 	steady_snapshot(ctx, st->a);
 	st->env.pass_pages_scanned = NAN;
+	st->env.pass_note = NULL;
 	/* what others did to guest memory since the last pass */
 	st->bg_age_e[e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
 	t0 = now_ns();
@@ -338,6 +340,11 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->old_n[e] = c.old;
 	st->pass_ms[e] = (t1 - t0) / 1e6;
 	st->covered[e] = st->env.pass_pages_scanned;
+	if (st->env.pass_note && *st->env.pass_note) {
+		if (!st->notes)
+			st->notes = json_object_new_array();
+		json_object_array_add(st->notes, json_object_new_string(st->env.pass_note));
+	}
 	{
 		struct aging_vmstat vm;
 		struct run_kvm_counters kvm;
@@ -440,6 +447,10 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	steady_record_hist(ctx, STEADY_HIST_DURING, "aging_access_latency", NULL, "access_p99_us",
 			   NULL);
 	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
+	if (st->notes) {
+		json_object_object_add(r->placement, "driver_passes", st->notes);
+		st->notes = NULL;
+	}
 
 	if (!cfg->no_verify && workload_verify_memory(ctx))
 		return errf(err, errlen, -ENOMEM, "out of memory verifying guest memory");
@@ -454,6 +465,7 @@ static void aging_teardown(struct run_ctx *ctx)
 	if (!st)
 		return;
 	kvm_trace_close(st->kt);
+	json_object_put(st->notes);
 	if (st->driver_up && st->driver->ops->teardown)
 		st->driver->ops->teardown(&st->env);
 	ret = knob_restore_all(&st->knobs);
