@@ -49,6 +49,8 @@ struct aging_env {
 	void *priv;			/* the driver's state */
 	/* kernel-side figures a driver can report per pass (NAN when unknown) */
 	double pass_pages_scanned;
+	/* part of the pass spent waiting, not working (DAMON's next aggregation): not its cost */
+	uint64_t pass_wait_ns;
 	/* what the kernel showed during the pass (e.g. MGLRU generations), kept in the record */
 	const char *pass_note;
 };

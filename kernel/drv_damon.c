@@ -357,6 +357,8 @@ static int damon_pass(struct aging_env *env, unsigned int epoch, char *err, size
 	int ret;
 
 	ret = damon_trace_wait(&st->tr, t0, st->ntargets, t0 + st->wait_ns, why, sizeof(why));
+	/* waiting for the kdamond's next aggregation is not work of the pass */
+	env->pass_wait_ns = now_ns() - t0;
 	if (ret == -ETIMEDOUT) {
 		char ai[32] = "unknown";
 

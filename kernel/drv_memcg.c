@@ -19,54 +19,30 @@
 #include <string.h>
 
 #include "aging_driver.h"
-#include "bitmap.h"
 #include "memcg.h"
-#include "pagemap.h"
-#include "swap.h"
+#include "eviction.h"
 #include "util.h"
 
 struct memcg_drv_state {
 	struct memcg memcg;
-	struct swap swap;
-	bool swap_on;
+	struct eviction ev;		/* swap and the verdict */
 	bool debug;
 	unsigned int short_passes;	/* the kernel reclaimed less than asked */
-	uint64_t *entries;		/* pagemap scratch, largest target */
-	unsigned long **evicted;	/* per target, from the last pass */
 };
 
 static int memcg_drv_setup(struct aging_env *env, char *err, size_t errlen)
 {
 	struct memcg_drv_state *st = calloc(1, sizeof(*st));
-	uint64_t largest = 0;
 	int ret;
 
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
 	st->debug = getenv("MMUBENCH_DEBUG") != NULL;
-	st->evicted = calloc(env->ntargets, sizeof(*st->evicted));
-	if (!st->evicted)
-		return errf(err, errlen, -ENOMEM, "out of memory");
-	for (int t = 0; t < env->ntargets; t++) {
-		if (env->targets[t].npages > largest)
-			largest = env->targets[t].npages;
-		st->evicted[t] = bitmap_alloc(env->targets[t].npages);
-		if (!st->evicted[t])
-			return errf(err, errlen, -ENOMEM, "out of memory");
-	}
-	st->entries = calloc(largest ? largest : 1, sizeof(uint64_t));
-	if (!st->entries)
-		return errf(err, errlen, -ENOMEM, "out of memory");
-
 	ret = memcg_enter(&st->memcg, env->knobs, err, errlen);
 	if (ret)
 		return ret;
-	ret = swap_ensure(&st->swap, env->total_pages * 4096, env->params->swap_dir, err, errlen);
-	if (ret)
-		return ret;
-	st->swap_on = true;
-	return 0;
+	return eviction_setup(&st->ev, env, err, errlen);
 }
 
 static int memcg_drv_start(struct aging_env *env, char *err, size_t errlen)
@@ -113,17 +89,9 @@ static int memcg_drv_pass(struct aging_env *env, unsigned int epoch, char *err, 
 	env->pass_pages_scanned = have_scan ? (double)(scan1 - scan0) : NAN;
 
 	/* residency now, before the guest refaults what it still uses */
-	for (int t = 0; t < env->ntargets; t++) {
-		struct aging_target *tg = &env->targets[t];
-
-		ret = pagemap_read(tg->hva, tg->npages, st->entries, err, errlen);
-		if (ret)
-			return ret;
-		bitmap_clear_all(st->evicted[t], tg->npages);
-		for (uint64_t p = 0; p < tg->npages; p++)
-			if (!pagemap_present(st->entries[p]))
-				bitmap_set(st->evicted[t], p);
-	}
+	ret = eviction_read_all(&st->ev, env, err, errlen);
+	if (ret)
+		return ret;
 	if (st->debug) {
 		memcg_usage(&st->memcg, &u1, NULL, 0);
 		fprintf(stderr, "mmubench: memcg pass %u: asked %" PRIu64 " KiB, usage %" PRIu64 " -> %" PRIu64
@@ -137,7 +105,7 @@ static int memcg_drv_verdict(struct aging_env *env, int t, unsigned long *old, c
 {
 	struct memcg_drv_state *st = env->priv;
 
-	memcpy(old, st->evicted[t], BITMAP_WORDS(env->targets[t].npages) * sizeof(unsigned long));
+	eviction_verdict(&st->ev, env, t, old);
 	return 0;
 }
 
@@ -149,14 +117,8 @@ static void memcg_drv_teardown(struct aging_env *env)
 		return;
 	if (st->debug && st->short_passes)
 		fprintf(stderr, "mmubench: memcg: %u passes reclaimed less than asked\n", st->short_passes);
-	/* swapoff brings everything back in before the file goes */
-	if (st->swap_on)
-		swap_release(&st->swap);
+	eviction_teardown(&st->ev);	/* swapoff first: the pages come back into the memcg */
 	memcg_leave(&st->memcg);
-	for (int t = 0; st->evicted && t < env->ntargets; t++)
-		bitmap_free(st->evicted[t]);
-	free(st->evicted);
-	free(st->entries);
 	free(st);
 	env->priv = NULL;
 }

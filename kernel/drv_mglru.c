@@ -39,11 +39,9 @@
 #include <string.h>
 
 #include "aging_driver.h"
-#include "bitmap.h"
 #include "lru_gen.h"
 #include "memcg.h"
-#include "pagemap.h"
-#include "swap.h"
+#include "eviction.h"
 #include "util.h"
 
 #define MGLRU_HINT "CONFIG_LRU_GEN=y; echo y > " LRU_GEN_ENABLED "; mount -t debugfs nodev /sys/kernel/debug"
@@ -51,11 +49,8 @@
 
 struct mglru_state {
 	struct memcg memcg;
-	struct swap swap;
-	bool swap_on;
+	struct eviction ev;		/* swap and the verdict */
 	bool debug;
-	uint64_t *entries;		/* pagemap scratch, largest target */
-	unsigned long **evicted;	/* per target, from the last pass */
 	uint64_t evicted_pages;		/* last pass: pages the histograms lost (MMUBENCH_DEBUG) */
 	char summary[MGLRU_SUMMARY_MAX];	/* last pass: histograms before, aged (, after) */
 };
@@ -63,7 +58,7 @@ struct mglru_state {
 static int mglru_setup(struct aging_env *env, char *err, size_t errlen)
 {
 	struct mglru_state *st;
-	uint64_t enabled, largest = 0;
+	uint64_t enabled;
 	int ret;
 
 	if (!sysfs_exists(LRU_GEN_ENABLED))
@@ -85,28 +80,10 @@ static int mglru_setup(struct aging_env *env, char *err, size_t errlen)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
 	st->debug = getenv("MMUBENCH_DEBUG") != NULL;
-	st->evicted = calloc(env->ntargets, sizeof(*st->evicted));
-	if (!st->evicted)
-		return errf(err, errlen, -ENOMEM, "out of memory");
-	for (int t = 0; t < env->ntargets; t++) {
-		if (env->targets[t].npages > largest)
-			largest = env->targets[t].npages;
-		st->evicted[t] = bitmap_alloc(env->targets[t].npages);
-		if (!st->evicted[t])
-			return errf(err, errlen, -ENOMEM, "out of memory");
-	}
-	st->entries = calloc(largest ? largest : 1, sizeof(uint64_t));
-	if (!st->entries)
-		return errf(err, errlen, -ENOMEM, "out of memory");
-
 	ret = memcg_enter(&st->memcg, env->knobs, err, errlen);
 	if (ret)
 		return ret;
-	ret = swap_ensure(&st->swap, env->total_pages * 4096, env->params->swap_dir, err, errlen);
-	if (ret)
-		return ret;
-	st->swap_on = true;
-	return 0;
+	return eviction_setup(&st->ev, env, err, errlen);
 }
 
 /* Our memcg in a fresh snapshot; -ENOENT with a message when lru_gen does not list it. */
@@ -305,17 +282,9 @@ static int mglru_pass(struct aging_env *env, unsigned int epoch, char *err, size
 	env->pass_pages_scanned = have_scan ? (double)(scan1 - scan0) : NAN;
 
 	/* residency now, before the guest refaults what it still uses */
-	for (int t = 0; t < env->ntargets; t++) {
-		struct aging_target *tg = &env->targets[t];
-
-		ret = pagemap_read(tg->hva, tg->npages, st->entries, err, errlen);
-		if (ret)
-			return ret;
-		bitmap_clear_all(st->evicted[t], tg->npages);
-		for (uint64_t p = 0; p < tg->npages; p++)
-			if (!pagemap_present(st->entries[p]))
-				bitmap_set(st->evicted[t], p);
-	}
+	ret = eviction_read_all(&st->ev, env, err, errlen);
+	if (ret)
+		return ret;
 	t3 = now_ns();
 	/* generations before and after aging, per node: stored with the record */
 	env->pass_note = st->summary;
@@ -339,7 +308,7 @@ static int mglru_verdict(struct aging_env *env, int t, unsigned long *old, char 
 {
 	struct mglru_state *st = env->priv;
 
-	memcpy(old, st->evicted[t], BITMAP_WORDS(env->targets[t].npages) * sizeof(unsigned long));
+	eviction_verdict(&st->ev, env, t, old);
 	return 0;
 }
 
@@ -349,14 +318,8 @@ static void mglru_teardown(struct aging_env *env)
 
 	if (!st)
 		return;
-	/* swapoff brings everything back in before the file goes */
-	if (st->swap_on)
-		swap_release(&st->swap);
+	eviction_teardown(&st->ev);	/* swapoff first: the pages come back into the memcg */
 	memcg_leave(&st->memcg);
-	for (int t = 0; st->evicted && t < env->ntargets; t++)
-		bitmap_free(st->evicted[t]);
-	free(st->evicted);
-	free(st->entries);
 	free(st);
 	env->priv = NULL;
 }

@@ -19,10 +19,8 @@
 #include <unistd.h>
 
 #include "aging_driver.h"
-#include "bitmap.h"
-#include "pagemap.h"
 #include "pattern.h"
-#include "swap.h"
+#include "eviction.h"
 #include "util.h"
 
 #ifndef MADV_PAGEOUT
@@ -33,9 +31,7 @@
 
 struct pageout_state {
 	int pidfd;
-	struct swap swap;
-	uint64_t *entries;		/* pagemap scratch, largest target */
-	unsigned long **evicted;	/* per target, from the last pass */
+	struct eviction ev;
 };
 
 static bool pageout_candidate(uint64_t page, unsigned int epoch, uint64_t pct)
@@ -46,63 +42,43 @@ static bool pageout_candidate(uint64_t page, unsigned int epoch, uint64_t pct)
 static int pageout_setup(struct aging_env *env, char *err, size_t errlen)
 {
 	struct pageout_state *st = calloc(1, sizeof(*st));
-	uint64_t largest = 0;
-	int ret;
 
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
-	st->evicted = calloc(env->ntargets, sizeof(*st->evicted));
-	if (!st->evicted)
-		return errf(err, errlen, -ENOMEM, "out of memory");
 	st->pidfd = syscall(SYS_pidfd_open, getpid(), 0);
 	if (st->pidfd < 0)
 		return errf(err, errlen, -EOPNOTSUPP, "pidfd_open: %s (Linux 5.3+)", strerror(errno));
-	ret = swap_ensure(&st->swap, env->total_pages * 4096, env->params->swap_dir, err, errlen);
-	if (ret)
-		return ret;
-	for (int t = 0; t < env->ntargets; t++) {
-		if (env->targets[t].npages > largest)
-			largest = env->targets[t].npages;
-		st->evicted[t] = bitmap_alloc(env->targets[t].npages);
-		if (!st->evicted[t])
-			return errf(err, errlen, -ENOMEM, "out of memory");
-	}
-	st->entries = calloc(largest, sizeof(uint64_t));
-	return st->entries ? 0 : errf(err, errlen, -ENOMEM, "out of memory");
+	return eviction_setup(&st->ev, env, err, errlen);
 }
 
 /*
  * Pages out one batch and reads residency right after it: a hot page the
  * guest refaults within the batch's few milliseconds still looks kept (the
- * vmstat pswpout count in the record shows how many that was).
+ * record's unmap_hva_pages, from KVM's tracepoint, counts every eviction).
  */
-static int pageout_batch(struct pageout_state *st, struct aging_target *tg, unsigned long *evicted,
+static int pageout_batch(struct pageout_state *st, struct aging_env *env, int t,
 			 struct iovec *iov, int n, char *err, size_t errlen)
 {
-	uint64_t first = ((char *)iov[0].iov_base - (char *)tg->hva) / 4096;
-	uint64_t end = ((char *)iov[n - 1].iov_base + iov[n - 1].iov_len - (char *)tg->hva) / 4096;
-	int ret;
+	char *hva = env->targets[t].hva;
+	uint64_t first = ((char *)iov[0].iov_base - hva) / 4096;
+	uint64_t end = ((char *)iov[n - 1].iov_base + iov[n - 1].iov_len - hva) / 4096;
 
 	if (syscall(SYS_process_madvise, st->pidfd, iov, n, MADV_PAGEOUT, 0) < 0)
 		return errf(err, errlen, -errno, "process_madvise(MADV_PAGEOUT): %s", strerror(errno));
-	ret = pagemap_read((char *)tg->hva + first * 4096, end - first, st->entries, err, errlen);
-	if (ret)
-		return ret;
-	for (uint64_t p = first; p < end; p++)
-		if (!pagemap_present(st->entries[p - first]))
-			bitmap_set(evicted, p);
-	return 0;
+	return eviction_mark(&st->ev, env, t, first, end, err, errlen);
 }
 
 /* Candidates in runs of consecutive pages, PAGEOUT_IOV_MAX runs per call. */
-static int pageout_target(struct pageout_state *st, struct aging_target *tg, unsigned long *evicted,
-			  unsigned int epoch, uint64_t pct, char *err, size_t errlen)
+static int pageout_target(struct pageout_state *st, struct aging_env *env, int t,
+			  unsigned int epoch, char *err, size_t errlen)
 {
+	const struct aging_target *tg = &env->targets[t];
+	uint64_t pct = env->params->reclaim_pct;
 	struct iovec iov[PAGEOUT_IOV_MAX];
 	int n = 0, ret;
 
-	bitmap_clear_all(evicted, tg->npages);
+	eviction_clear(&st->ev, env, t);
 	for (uint64_t p = 0; p < tg->npages; p++) {
 		char *addr = (char *)tg->hva + p * 4096;
 
@@ -113,14 +89,14 @@ static int pageout_target(struct pageout_state *st, struct aging_target *tg, uns
 			continue;
 		}
 		if (n == PAGEOUT_IOV_MAX) {
-			ret = pageout_batch(st, tg, evicted, iov, n, err, errlen);
+			ret = pageout_batch(st, env, t, iov, n, err, errlen);
 			if (ret)
 				return ret;
 			n = 0;
 		}
 		iov[n++] = (struct iovec){ addr, 4096 };
 	}
-	return n ? pageout_batch(st, tg, evicted, iov, n, err, errlen) : 0;
+	return n ? pageout_batch(st, env, t, iov, n, err, errlen) : 0;
 }
 
 static int pageout_pass(struct aging_env *env, unsigned int epoch, char *err, size_t errlen)
@@ -129,8 +105,7 @@ static int pageout_pass(struct aging_env *env, unsigned int epoch, char *err, si
 	int ret;
 
 	for (int t = 0; t < env->ntargets; t++) {
-		ret = pageout_target(st, &env->targets[t], st->evicted[t], epoch,
-				     env->params->reclaim_pct, err, errlen);
+		ret = pageout_target(st, env, t, epoch, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -141,7 +116,7 @@ static int pageout_verdict(struct aging_env *env, int t, unsigned long *old, cha
 {
 	struct pageout_state *st = env->priv;
 
-	memcpy(old, st->evicted[t], BITMAP_WORDS(env->targets[t].npages) * sizeof(unsigned long));
+	eviction_verdict(&st->ev, env, t, old);
 	return 0;
 }
 
@@ -153,12 +128,7 @@ static void pageout_teardown(struct aging_env *env)
 		return;
 	if (st->pidfd >= 0)
 		close(st->pidfd);
-	/* swapoff brings everything back in before the file goes */
-	swap_release(&st->swap);
-	for (int t = 0; st->evicted && t < env->ntargets; t++)
-		bitmap_free(st->evicted[t]);
-	free(st->evicted);
-	free(st->entries);
+	eviction_teardown(&st->ev);
 	free(st);
 	env->priv = NULL;
 }

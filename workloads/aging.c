@@ -100,7 +100,8 @@ static const struct metric_desc aging_metrics[] = {
 	{ "excluded_pages", "pages", "info", "per epoch: touched only during a pass, not judged" },
 	{ "young_pages", "pages", "info", "per epoch: truly young" },
 	{ "old_pages", "pages", "info", "per epoch: truly old" },
-	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass (with the verdict read)" },
+	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass with the verdict read, less waiting" },
+	{ "aging_wait_ms", "ms", "info", "per pass: time the driver waited on the kernel (DAMON's next aggregation)" },
 	{ "pages_covered", "pages", "info", "per epoch: pages the driver had an opinion on (drivers that say)" },
 	{ "aging_ms_per_gib", "ms/GiB", "lower", "pass time per GiB of guest memory" },
 	{ "vcpu_rate_ratio", "ratio", "higher", "access rate during aging / rate without aging" },
@@ -144,6 +145,7 @@ struct aging_state {
 	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
 	double baseline_rate;			/* accesses/s per vCPU */
 	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio, *covered;
+	double *wait_ms;			/* per pass: waiting, not counted in pass_ms */
 	struct aging_vmstat vm_before, vm_after, vm_epoch;
 	struct run_kvm_counters kvm_before, kvm_after, kvm_epoch;
 	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
@@ -188,6 +190,7 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->pass_ms = calloc(n, sizeof(double));
 	st->ratio = calloc(n, sizeof(double));
 	st->covered = calloc(n, sizeof(double));
+	st->wait_ms = calloc(n, sizeof(double));
 	st->refaults_e = calloc(n, sizeof(double));
 	st->swapouts_e = calloc(n, sizeof(double));
 	st->pf_taken_e = calloc(n, sizeof(double));
@@ -196,7 +199,7 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->unmap_e = calloc(n, sizeof(double));
 	st->bg_age_e = calloc(n, sizeof(double));
 	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
-	    !st->pass_ms || !st->ratio || !st->covered || !st->refaults_e || !st->swapouts_e ||
+	    !st->pass_ms || !st->ratio || !st->covered || !st->wait_ms || !st->refaults_e || !st->swapouts_e ||
 	    !st->pf_taken_e || !st->age_e || !st->test_age_e || !st->unmap_e || !st->bg_age_e)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 
@@ -290,6 +293,7 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	steady_snapshot(ctx, st->a);
 	st->env.pass_pages_scanned = NAN;
 	st->env.pass_note = NULL;
+	st->env.pass_wait_ns = 0;
 	/* what others did to guest memory since the last pass */
 	st->bg_age_e[e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
 	t0 = now_ns();
@@ -338,7 +342,8 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->excluded[e] = c.excluded;
 	st->young_n[e] = c.young;
 	st->old_n[e] = c.old;
-	st->pass_ms[e] = (t1 - t0) / 1e6;
+	st->pass_ms[e] = (t1 - t0 - st->env.pass_wait_ns) / 1e6;
+	st->wait_ms[e] = st->env.pass_wait_ns / 1e6;
 	st->covered[e] = st->env.pass_pages_scanned;
 	if (st->env.pass_note && *st->env.pass_note) {
 		if (!st->notes)
@@ -410,6 +415,8 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	record_add_metric(r, "young_pages", "pages", DIR_INFO, st->young_n, n);
 	record_add_metric(r, "old_pages", "pages", DIR_INFO, st->old_n, n);
 	record_add_metric(r, "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER, st->pass_ms, n);
+	if (stats_mean(st->wait_ms, n) > 0)
+		record_add_metric(r, "aging_wait_ms", "ms", DIR_INFO, st->wait_ms, n);
 	if (!isnan(st->covered[0]))
 		record_add_metric(r, "pages_covered", "pages", DIR_INFO, st->covered, n);
 	for (size_t i = 0; i < n; i++)
@@ -485,6 +492,7 @@ static void aging_teardown(struct run_ctx *ctx)
 	free(st->pass_ms);
 	free(st->ratio);
 	free(st->covered);
+	free(st->wait_ms);
 	free(st->refaults_e);
 	free(st->swapouts_e);
 	free(st->pf_taken_e);
@@ -509,7 +517,8 @@ const struct scenario_desc scenario_aging = {
 	.summary = "aging accuracy (false-old, false-young) and cost of one aging driver",
 	.help =
 	"Populates guest memory, runs the pattern continuously (hotcold with all accesses\n"
-	"in the hot set by default, so cold pages stay truly old), measures the vCPU access rate without aging for --baseline-epochs,\n"
+	"in the hot set by default, so cold pages stay truly old), measures the vCPU\n"
+	"access rate without aging for --baseline-epochs,\n"
 	"then lets the --driver act every --interval for --epochs passes. Around each\n"
 	"pass the vCPUs' cursors are snapshotted; the driver's per-page verdict is\n"
 	"compared with the exact set of pages touched since the previous pass (pages\n"
