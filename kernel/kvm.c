@@ -335,7 +335,10 @@ int kvm_vcpu_run(struct kvm_vcpu *vcpu)
 	int ret;
 
 	do {
+		__atomic_store_n(&vcpu->in_run, true, __ATOMIC_SEQ_CST);
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
+		__atomic_store_n(&vcpu->in_run, false, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&vcpu->run_returns, 1, __ATOMIC_SEQ_CST);
 	} while (ret < 0 && errno == EINTR);
 	return ret < 0 ? -errno : 0;
 }

@@ -40,6 +40,9 @@ struct kvm_vcpu {
 	int index;
 	int fd;
 	struct kvm_run *run;
+	/* for kicks (run_kick_vcpus): KVM_RUN returns so far, and inside KVM_RUN now */
+	unsigned long run_returns;
+	bool in_run;
 };
 
 /* What a vCPU needs to start in 64-bit mode; see kvm_vcpu_enter_long_mode(). */

@@ -321,10 +321,10 @@ static void *run_vcpu_thread(void *arg)
 }
 
 /*
- * SIGINT/SIGTERM during a run: the one piece of global state, because a
- * signal handler can reach nothing else. The run stops at the next poll of
+ * SIGINT/SIGTERM/SIGHUP during a run: the one piece of global state, because
+ * a signal handler can reach nothing else. The run stops at the next poll of
  * run_wait(), so every scenario and driver teardown (host knobs, swapfiles,
- * memcgs, tracefs instances) still runs.
+ * memcgs, tracefs instances) still runs. SA_RESETHAND: a second signal kills.
  */
 static volatile sig_atomic_t run_signalled;
 
@@ -333,14 +333,61 @@ static void run_on_signal(int sig)
 	run_signalled = sig;
 }
 
-void runner_catch_signals(void)
-{
-	struct sigaction sa = { .sa_handler = run_on_signal };
+/* The kick's handler does nothing: the signal only has to end KVM_RUN (-EINTR). */
+#define RUN_KICK_SIGNAL SIGUSR1
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+static void run_on_kick(int sig)
+{
+	(void)sig;
+}
+
+static void run_catch_signals(void)
+{
+	struct sigaction stop = { .sa_handler = run_on_signal, .sa_flags = SA_RESTART | SA_RESETHAND };
+	struct sigaction kick = { .sa_handler = run_on_kick };
+
+	run_signalled = 0;
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGHUP, &stop, NULL);
+	sigemptyset(&kick.sa_mask);
+	sigaction(RUN_KICK_SIGNAL, &kick, NULL);
+}
+
+/* After the run: Ctrl-C is an ordinary kill again. */
+static void run_release_signals(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+}
+
+int run_kick_vcpus(struct run_ctx *ctx, uint64_t *ns, char *err, size_t errlen)
+{
+	unsigned long seen[GUEST_MAX_VCPUS];
+	uint64_t t0 = now_ns();
+
+	for (int i = 0; i < ctx->nvcpus; i++)
+		seen[i] = __atomic_load_n(&ctx->vcpus[i].vcpu->run_returns, __ATOMIC_SEQ_CST);
+	for (int i = 0; i < ctx->nvcpus; i++) {
+		struct run_vcpu *v = &ctx->vcpus[i];
+
+		/* outside KVM_RUN, its last exit already flushed whatever it buffered */
+		while (__atomic_load_n(&v->vcpu->in_run, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&v->vcpu->run_returns, __ATOMIC_SEQ_CST) == seen[i]) {
+			struct timespec ts = { 0, 50 * 1000 };
+
+			if (now_ns() - t0 > 1000000000ull)
+				return errf(err, errlen, -ETIMEDOUT,
+					    "vCPU %d did not leave KVM_RUN within 1 s of a kick", i);
+			/* resent: the first may have landed just before KVM_RUN began */
+			pthread_kill(v->thread, RUN_KICK_SIGNAL);
+			nanosleep(&ts, NULL);
+		}
+	}
+	*ns = now_ns() - t0;
+	return 0;
 }
 
 /* Every epoch interval, the scenario's epoch(); returns its error, if any. */
@@ -622,6 +669,7 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 	ret = probe_kvm_usable(err, errlen);
 	if (ret)
 		goto out_free;
+	run_catch_signals();
 	ret = kvm_vm_create(&ctx->vm, err, errlen);
 	if (ret)
 		goto out_free;
@@ -673,6 +721,7 @@ out_scenario:
 		scn->ops->teardown(ctx);
 out:
 	run_teardown(ctx);
+	run_release_signals();
 out_free:
 	free(ctx);
 	return ret;

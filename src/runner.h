@@ -137,9 +137,6 @@ struct run_ctx {
 int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, void *scfg,
 	       struct topo *topo, struct record *rec, char *err, size_t errlen);
 
-/* Makes SIGINT, SIGTERM and SIGHUP stop a run cleanly (teardowns run) instead of killing it. */
-void runner_catch_signals(void);
-
 /* Checks the parts of @cfg that need the machine (CPUs, nodes, paths): -EINVAL + message. */
 int runner_validate(const struct run_config *cfg, struct topo *topo, char *err, size_t errlen);
 
@@ -155,6 +152,14 @@ bool run_barrier(struct run_ctx *ctx);
  */
 void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long *touched,
 	       unsigned long *written);
+
+/*
+ * Makes every vCPU that is inside KVM_RUN leave it once (a signal, resent
+ * until its KVM_RUN has returned), so that state buffered per vCPU until a VM
+ * exit (Intel PML's dirty GFNs) has reached KVM. @ns: how long it took.
+ * -ETIMEDOUT when a vCPU does not leave within a second.
+ */
+int run_kick_vcpus(struct run_ctx *ctx, uint64_t *ns, char *err, size_t errlen);
 
 /* TSC cycles of the guest to nanoseconds. */
 double run_cycles_to_ns(const struct run_ctx *ctx, double cycles);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,27 +53,20 @@ static char *t_slurp(FILE *f)
 }
 
 /*
- * Runs MMUBENCH_BIN with the NULL-terminated arguments, stdin from /dev/null
- * and stdout and stderr captured. Returns 0, or -errno if it could not run.
+ * Runs MMUBENCH_BIN with @argv (NULL-terminated, argv[0] set here), stdin
+ * from /dev/null and stdout and stderr captured. With @sig, sends it to the
+ * child after @after_ms. Returns 0, or -errno if it could not run.
  */
-static int t_run(struct t_out *r, const char *arg, ...)
-	__attribute__((sentinel));
-static int t_run(struct t_out *r, const char *arg, ...)
+static int t_runv(struct t_out *r, char **argv, int sig, unsigned int after_ms)
 {
-	char *argv[T_MAX_ARGS + 2] = { MMUBENCH_BIN };
 	posix_spawn_file_actions_t fa;
 	FILE *out = tmpfile(), *err = tmpfile();
-	int argc = 1, ret = -ENOMEM, wstatus;
+	int ret = -ENOMEM, wstatus;
 	pid_t pid;
-	va_list ap;
 
 	memset(r, 0, sizeof(*r));
 	r->status = -1;
-	va_start(ap, arg);
-	for (; arg && argc <= T_MAX_ARGS; arg = va_arg(ap, const char *))
-		argv[argc++] = (char *)arg;
-	va_end(ap);
-	argv[argc] = NULL;
+	argv[0] = MMUBENCH_BIN;
 	if (!out || !err)
 		goto out;
 
@@ -85,6 +79,10 @@ static int t_run(struct t_out *r, const char *arg, ...)
 	posix_spawn_file_actions_destroy(&fa);
 	if (ret)
 		goto out;
+	if (sig) {
+		usleep(after_ms * 1000);
+		kill(pid, sig);
+	}
 	if (waitpid(pid, &wstatus, 0) != pid) {
 		ret = -errno;
 		goto out;
@@ -99,6 +97,40 @@ out:
 	if (err)
 		fclose(err);
 	return ret;
+}
+
+#define T_COLLECT_ARGV(argv, arg)						\
+	do {									\
+		va_list ap;							\
+		int argc = 1;							\
+										\
+		va_start(ap, arg);						\
+		for (; arg && argc <= T_MAX_ARGS; arg = va_arg(ap, const char *)) \
+			argv[argc++] = (char *)arg;				\
+		va_end(ap);							\
+		argv[argc] = NULL;						\
+	} while (0)
+
+/* t_runv() with the arguments listed, NULL-terminated. */
+static int t_run(struct t_out *r, const char *arg, ...)
+	__attribute__((sentinel));
+static int t_run(struct t_out *r, const char *arg, ...)
+{
+	char *argv[T_MAX_ARGS + 2];
+
+	T_COLLECT_ARGV(argv, arg);
+	return t_runv(r, argv, 0, 0);
+}
+
+/* t_run(), and @sig sent to it after @after_ms. */
+static int t_run_signalled(struct t_out *r, int sig, unsigned int after_ms, const char *arg, ...)
+	__attribute__((sentinel, unused));
+static int t_run_signalled(struct t_out *r, int sig, unsigned int after_ms, const char *arg, ...)
+{
+	char *argv[T_MAX_ARGS + 2];
+
+	T_COLLECT_ARGV(argv, arg);
+	return t_runv(r, argv, sig, after_ms);
 }
 
 static void t_out_free(struct t_out *r)

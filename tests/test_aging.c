@@ -116,6 +116,36 @@ TEST_F(aging, pageout_evicts_hot_pages_and_data_survives)
 	t_out_free(&r);
 }
 
+/* Ctrl-C in the middle of a run: it stops, and the swapfile it added is gone. */
+TEST_F(aging, sigint_stops_cleanly_and_restores_swap)
+{
+	char line[512], swapfile[160];
+	bool listed = false;
+	struct t_out r;
+	FILE *swaps;
+
+	ASSERT_EQ(0, t_run_signalled(&r, SIGINT, 3000, "run", "aging", "--driver", "pageout",
+				     "--vcpus", "1", "--mem-per-vcpu", "64M", "--epochs", "100",
+				     "--interval", "300", "--swap-dir", self->dir,
+				     "--json", self->json, "--no-store", NULL));
+	if (r.status == T_EXIT_SKIPPED)
+		SKIP(return, "pageout skipped: %s", r.err);
+	EXPECT_EQ(3, r.status) t_show("stderr", r.err);
+	/* the signal came while the driver was at work, with its swapfile on */
+	EXPECT_NE(NULL, strstr(r.err, "epoch 1:")) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "interrupted by signal 2: stopped cleanly")) t_show("stderr", r.err);
+	/* the swapfile was swapped off and removed */
+	swaps = fopen("/proc/swaps", "r");
+	ASSERT_NE(NULL, swaps);
+	while (fgets(line, sizeof(line), swaps))
+		listed |= strstr(line, self->dir) != NULL;
+	fclose(swaps);
+	EXPECT_FALSE(listed);
+	snprintf(swapfile, sizeof(swapfile), "ls %s | grep -q mmubench-swap", self->dir);
+	EXPECT_NE(0, system(swapfile));
+	t_out_free(&r);
+}
+
 TEST_F(aging, injected_false_old_is_reported)
 {
 	struct json_object *rec;
