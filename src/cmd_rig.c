@@ -128,6 +128,12 @@ struct rig {
 	char retried[512];		/* why each earlier boot was given up, "; "-separated */
 };
 
+/* Under multi-threaded TCG the guest holds one idle VM: see src/cmd_kvm_hold.c. */
+static bool rig_kvm_hold(const struct rig *rig)
+{
+	return strcmp(rig->accel, "kvm") && rig->cfg.tcg_threads == RIG_TCG_MULTI;
+}
+
 /*
  * Whether a failed boot is worth another: the guest died before the command
  * started (TCG on a loaded host), or, under multi-threaded TCG, it hit an
@@ -138,12 +144,10 @@ struct rig {
  */
 static bool rig_boot_again(const struct rig *rig, int ret, const char *err)
 {
-	bool mttcg = strcmp(rig->accel, "kvm") && rig->cfg.tcg_threads == RIG_TCG_MULTI;
-
 	if (!ret || ret == -ETIMEDOUT || rig->boots > (int)rig->cfg.retries ||
 	    strstr(err, "MMUBENCH-RIG-ERROR"))
 		return false;
-	if (mttcg && rig->int3_oops)
+	if (rig_kvm_hold(rig) && rig->int3_oops)
 		return true;
 	return !rig->command_started &&
 	       (!rig->guest_error[0] || strstr(rig->guest_error, "Kernel panic"));
@@ -343,7 +347,8 @@ static int rig_write_conf(struct rig *rig, char *err, size_t errlen)
 	if (!f)
 		return errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	fprintf(f, "MODPARAM_kvm='%s'\nMODPARAM_kvm_amd='%s'\nMODPARAM_kvm_intel='%s'\n"
-		"RIG_SWAP=%" PRIu64 "\nRIG_EXEC=%d\n", kvm, amd, intel, rig->cfg.swap, rig->cfg.exec);
+		"RIG_SWAP=%" PRIu64 "\nRIG_EXEC=%d\nRIG_KVM_HOLD=%d\n", kvm, amd, intel, rig->cfg.swap,
+		rig->cfg.exec, rig_kvm_hold(rig));
 	fclose(f);
 	return 0;
 }
@@ -589,6 +594,7 @@ static void rig_tag_record(struct rig *rig, struct record *rec)
 	json_object_object_add(o, "kernel", json_object_new_string(rig->kernel));
 	json_object_object_add(o, "kernel_release", json_object_new_string(rig->release));
 	json_object_object_add(o, "host_kernel_release", json_object_new_string(u.release));
+	json_object_object_add(o, "kvm_hold", json_object_new_boolean(rig_kvm_hold(rig)));
 	json_object_object_add(o, "boots", json_object_new_int(rig->boots));
 	if (rig->retried[0])
 		json_object_object_add(o, "retried", json_object_new_string(rig->retried));
@@ -751,14 +757,15 @@ int cmd_rig(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	ret = rig_resolve_kernel(rig, err, sizeof(err));
-	if (!ret)
+	if (!ret) {
+		rig_choose_accel(rig);
 		ret = rig_write_conf(rig, err, sizeof(err));
+	}
 	if (!ret)
 		ret = rig_write_args(rig, argc - idx, argv + idx, err, sizeof(err));
 	if (!ret)
 		ret = rig_build_initramfs(rig, err, sizeof(err));
 	if (!ret) {
-		rig_choose_accel(rig);
 		for (;;) {
 			rig->boots++;
 			ret = rig_boot(rig, err, sizeof(err));

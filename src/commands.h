@@ -18,5 +18,6 @@ int cmd_report(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
+int cmd_kvm_hold(int argc, char **argv);
 
 #endif

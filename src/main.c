@@ -21,6 +21,7 @@ static const struct {
 	{ "report", cmd_report, "charts (gnuplot SVG, PNG) and an index.html from the results store" },
 	{ "gate", cmd_gate, "compare a candidate label with a baseline label: regressions, exit status" },
 	{ "import", cmd_import, "load records made elsewhere (FILE.json) into the results store" },
+	{ "kvm-hold", cmd_kvm_hold, "(for the rig) keep one idle VM open so KVM's static keys stay on" },
 };
 
 static void usage(FILE *out)

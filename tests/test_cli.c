@@ -506,4 +506,59 @@ TEST_F(run, no_store)
 
 #pragma GCC diagnostic pop
 
+/* Open fds of @pid that are KVM VMs. */
+static int t_count_vm_fds(pid_t pid)
+{
+	char dir[64], link[320], target[128];
+	struct dirent *d;
+	int n = 0;
+	DIR *fds;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)pid);
+	fds = opendir(dir);
+	while (fds && (d = readdir(fds))) {
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "%s/%s", dir, d->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len > 0) {
+			target[len] = 0;
+			n += !strcmp(target, "anon_inode:kvm-vm");
+		}
+	}
+	if (fds)
+		closedir(fds);
+	return n;
+}
+
+/* kvm-hold (the rig's idle VM): says ready with one VM open, ends on SIGTERM. */
+TEST(kvm_hold)
+{
+	char *argv[] = { MMUBENCH_BIN, "kvm-hold", NULL };
+	posix_spawn_file_actions_t fa;
+	char buf[16] = "";
+	int pipefd[2], fd, wstatus;
+	pid_t pid;
+
+	fd = open("/dev/kvm", O_RDWR);
+	if (fd < 0)
+		SKIP(return, "/dev/kvm cannot be opened: %s", strerror(errno));
+	close(fd);
+	ASSERT_EQ(0, pipe(pipefd));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+	ASSERT_EQ(0, posix_spawn(&pid, MMUBENCH_BIN, &fa, NULL, argv, environ));
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	EXPECT_LT(0, read(pipefd[0], buf, sizeof(buf) - 1));
+	close(pipefd[0]);
+	EXPECT_STREQ("ready\n", buf);
+	EXPECT_EQ(1, t_count_vm_fds(pid));
+	kill(pid, SIGTERM);
+	ASSERT_EQ(pid, waitpid(pid, &wstatus, 0));
+	EXPECT_TRUE(WIFEXITED(wstatus));
+	EXPECT_EQ(0, WEXITSTATUS(wstatus));
+}
+
 TEST_HARNESS_MAIN

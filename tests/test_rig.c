@@ -174,6 +174,9 @@ TEST_F(rig_access, on_node1)
 	EXPECT_EQ(variant->tdp, json_object_get_boolean(t_get(rec, "env.kvm.tdp")));
 	EXPECT_STREQ(variant->tdp ? "Y" : "N", t_str(rec, "env.kvm.params.kvm_amd.npt"));
 	EXPECT_STREQ("tcg", t_str(rec, "env.rig.accel"));
+	/* MTTCG, and the idle VM that keeps __schedule() from being patched (cmd_kvm_hold.c) */
+	EXPECT_STREQ("multi", t_str(rec, "env.rig.tcg_threads"));
+	EXPECT_TRUE(json_object_get_boolean(t_get(rec, "env.rig.kvm_hold")));
 	EXPECT_EQ(2, json_object_get_int(t_get(rec, "env.rig.numa_nodes")));
 	EXPECT_STRNE("", t_str(rec, "env.kernel_release"));
 	EXPECT_STREQ(t_str(rec, "env.rig.kernel_release"), t_str(rec, "env.kernel_release"));
