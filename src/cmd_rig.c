@@ -144,7 +144,7 @@ static bool rig_kvm_hold(const struct rig *rig)
  */
 static bool rig_boot_again(const struct rig *rig, int ret, const char *err)
 {
-	if (!ret || ret == -ETIMEDOUT || rig->boots > (int)rig->cfg.retries ||
+	if (!ret || ret == -ETIMEDOUT || ret == -EINTR || rig->boots > (int)rig->cfg.retries ||
 	    strstr(err, "MMUBENCH-RIG-ERROR"))
 		return false;
 	if (rig_kvm_hold(rig) && rig->int3_oops)
@@ -487,6 +487,27 @@ static void rig_print_tail(struct rig *rig)
 		fprintf(stderr, "  | %s\n", rig->tail[i % RIG_TAIL_LINES]);
 }
 
+/*
+ * SIGINT, SIGTERM or SIGHUP to the rig: QEMU is killed and the work
+ * directory removed, instead of leaving an orphaned guest behind.
+ */
+static volatile sig_atomic_t rig_signalled;
+
+static void rig_on_signal(int sig)
+{
+	rig_signalled = sig;
+}
+
+static void rig_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = rig_on_signal };	/* no SA_RESTART: poll() returns */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* Boots QEMU and follows its console until it exits or the timeout. */
 static int rig_boot(struct rig *rig, char *err, size_t errlen)
 {
@@ -531,6 +552,10 @@ static int rig_boot(struct rig *rig, char *err, size_t errlen)
 			kill(pid, SIGKILL);
 			break;
 		}
+		if (rig_signalled) {
+			kill(pid, SIGKILL);
+			break;
+		}
 		ret = poll(&p, 1, (int)((deadline - now) / 1000000 + 1));
 		if (ret < 0 && errno != EINTR)
 			break;
@@ -552,6 +577,9 @@ static int rig_boot(struct rig *rig, char *err, size_t errlen)
 	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (rig_signalled)
+		return errf(err, errlen, -EINTR, "interrupted by signal %d: the guest was stopped",
+			    (int)rig_signalled);
 	if (timed_out) {
 		rig_print_tail(rig);
 		return errf(err, errlen, -ETIMEDOUT, "the guest did not finish within %" PRIu64 " s (--timeout)",
@@ -766,6 +794,7 @@ int cmd_rig(int argc, char **argv)
 	if (!ret)
 		ret = rig_build_initramfs(rig, err, sizeof(err));
 	if (!ret) {
+		rig_catch_signals();
 		for (;;) {
 			rig->boots++;
 			ret = rig_boot(rig, err, sizeof(err));

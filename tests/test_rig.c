@@ -11,6 +11,7 @@
  */
 #include <ftw.h>
 #include <math.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
 
@@ -385,6 +386,38 @@ TEST_F(rig, hung_guest_times_out)
 			   "probe", NULL));
 	EXPECT_EQ(T_EXIT_ERROR, r.status) t_show("stderr", r.err);
 	EXPECT_NE(NULL, strstr(r.err, "did not finish within 10 s")) t_show("stderr", r.err);
+	t_out_free(&r);
+}
+
+/* SIGTERM to the rig: QEMU is killed, not orphaned, and the work directory goes. */
+TEST_F(rig, sigterm_stops_the_guest)
+{
+	char ls[160];
+	struct t_out r;
+	int st;
+
+	/* orphans would become our children: then waitpid() can see them */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	setenv("TMPDIR", self->dir, 1);
+	ASSERT_EQ(0, t_run_signalled(&r, SIGTERM, 5000, "rig", "--kernel", t_kernel(),
+				     "--cmdline", "rdinit=/bin/busybox -- sleep 3600", "--no-store",
+				     "--", "probe", NULL));
+	unsetenv("TMPDIR");
+	EXPECT_EQ(T_EXIT_ERROR, r.status) t_show("stderr", r.err);
+	EXPECT_NE(NULL, strstr(r.err, "interrupted by signal 15")) t_show("stderr", r.err);
+	EXPECT_EQ(-1, waitpid(-1, &st, WNOHANG)) {
+		/* a QEMU left behind is ours now: end it */
+		FILE *children = fopen("/proc/thread-self/children", "r");
+		int pid;
+
+		while (children && fscanf(children, "%d", &pid) == 1)
+			kill(pid, SIGKILL);
+		if (children)
+			fclose(children);
+	}
+	EXPECT_EQ(ECHILD, errno);
+	snprintf(ls, sizeof(ls), "ls -d %s/mmubench-rig.* >/dev/null 2>&1", self->dir);
+	EXPECT_NE(0, system(ls));
 	t_out_free(&r);
 }
 
