@@ -17,9 +17,11 @@
 #ifndef MMUBENCH_GUEST_ABI_H
 #define MMUBENCH_GUEST_ABI_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
 #include "hist.h"
 #include "pattern.h"
+#endif
 
 #define GUEST_UCALL_PORT	0x4d4d	/* "MM" */
 
@@ -34,17 +36,34 @@
 #define GUEST_TABLES_GPA	(GUEST_STACK_GPA + GUEST_MAX_VCPUS * GUEST_STACK_SIZE)
 #define GUEST_DATA_GPA		0x100000000ull	/* data memslots start at 4 GiB */
 
+/*
+ * Exceptions: an IDT of 32 interrupt gates to the stubs in guest_entry.S, at
+ * GUEST_CODE_GPA + GUEST_VECTORS_OFFSET, GUEST_VECTOR_STRIDE bytes apart.
+ * They run at CPL0 (on the interrupted stack, or from CPL3 on the exception
+ * stack named in the TSS, shared by the vCPUs) and report through the
+ * mailbox (UCALL_EXCEPTION) instead of the triple fault that would lose the
+ * faulting RIP and CR2.
+ */
+#define GUEST_IDT_GPA		0x00004000ull
+#define GUEST_IDT_VECTORS	32
+#define GUEST_EXC_STACK_TOP	0x00008000ull	/* 8 KiB below it */
+#define GUEST_VECTORS_OFFSET	0x100
+#define GUEST_VECTOR_STRIDE	16
+
+#ifndef __ASSEMBLY__
 enum guest_ucall {
 	UCALL_NONE,
 	UCALL_READY,	/* done with the previous order, waiting for the next */
 	UCALL_DONE,	/* GOP_EXIT received: the guest is finished */
 	UCALL_ABORT,	/* guest assertion failed: see file/line/msg/args */
+	UCALL_EXCEPTION,	/* the guest took an exception: see exc_* */
 };
 
 enum guest_op {
 	GOP_EXIT,
 	GOP_POPULATE,	/* touch every page of the region once, in order */
 	GOP_ACCESS,	/* run accesses [first, first + count) of the pattern */
+	GOP_FAULT,	/* tests: read the byte at region_gva (an unmapped one: #PF) */
 };
 
 #define GUEST_NR_HISTS 3		/* latency histograms per vCPU, chosen per order */
@@ -76,6 +95,10 @@ struct guest_ctrl {
 	char abort_file[64];
 	char abort_msg[128];
 	uint64_t abort_args[2];
+	uint64_t exc_vector, exc_error, exc_rip, exc_cr2, exc_rsp;
+
+	/* this block's own GVA; the vCPU's GS base points here, for the exception handler */
+	uint64_t self;
 
 	/* host -> guest */
 	struct guest_work work;
@@ -85,5 +108,11 @@ struct guest_ctrl {
 };
 
 _Static_assert(sizeof(struct guest_ctrl) <= GUEST_CTRL_SIZE, "guest_ctrl too large");
+
+/* What guest_exception() finds on its stack (guest_entry.S, then the CPU). */
+struct guest_exception_frame {
+	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+#endif /* __ASSEMBLY__ */
 
 #endif

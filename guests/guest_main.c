@@ -13,6 +13,7 @@
 	} while (0)
 
 void guest_main(struct guest_ctrl *c);
+void guest_exception(const struct guest_exception_frame *f);
 
 static inline uint64_t guest_tsc(void)
 {
@@ -49,6 +50,26 @@ guest_abort(struct guest_ctrl *c, const char *file, int line, const char *msg,
 	c->abort_args[1] = a1;
 	for (;;)
 		guest_ucall(c, UCALL_ABORT);
+}
+
+/*
+ * From the stubs in guest_entry.S, at CPL0: the vCPU's GS base is its control
+ * block (the one piece of per-vCPU state the image can reach without RDI).
+ */
+void __attribute__((noreturn)) guest_exception(const struct guest_exception_frame *f)
+{
+	struct guest_ctrl *c;
+	uint64_t cr2;
+
+	__asm__ volatile("movq %%gs:%c1, %0" : "=r"(c) : "i"(__builtin_offsetof(struct guest_ctrl, self)));
+	__asm__ volatile("movq %%cr2, %0" : "=r"(cr2));
+	c->exc_vector = f->vector;
+	c->exc_error = f->error;
+	c->exc_rip = f->rip;
+	c->exc_rsp = f->rsp;
+	c->exc_cr2 = cr2;
+	for (;;)
+		guest_ucall(c, UCALL_EXCEPTION);
 }
 
 static void guest_populate(struct guest_ctrl *c, const struct guest_work *w)
@@ -110,6 +131,9 @@ void guest_main(struct guest_ctrl *c)
 			break;
 		case GOP_ACCESS:
 			guest_access(c, &c->work);
+			break;
+		case GOP_FAULT:
+			c->sink += *(volatile uint8_t *)c->work.region_gva;
 			break;
 		case GOP_EXIT:
 			for (;;)

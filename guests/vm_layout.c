@@ -88,6 +88,18 @@ uint64_t vm_heap_alloc(struct vm_layout *l, uint64_t size)
 	return gpa;
 }
 
+_Static_assert(GUEST_GDT_GPA + KVM_GDT_TSS_SIZE <= GUEST_IDT_GPA, "GDT and TSS overlap the IDT");
+_Static_assert(GUEST_IDT_GPA + GUEST_IDT_VECTORS * 16 <= GUEST_EXC_STACK_TOP - 8192,
+	       "the IDT overlaps the exception stack");
+
+/* The IDT to the guest's exception stubs, and the stack a CPL3 guest switches to for them. */
+static void vm_write_idt(struct vm_layout *l)
+{
+	kvm_write_idt(vm_sys_ptr(l, GUEST_IDT_GPA), GUEST_IDT_VECTORS,
+		      GUEST_CODE_GPA + GUEST_VECTORS_OFFSET, GUEST_VECTOR_STRIDE);
+	kvm_set_tss_rsp0((char *)l->sys_hva + GUEST_GDT_GPA, GUEST_EXC_STACK_TOP);
+}
+
 int vm_layout_create(struct kvm_vm *vm, uint64_t data_bytes, uint64_t heap_bytes,
 		     struct vm_layout **out, char *err, size_t errlen)
 {
@@ -138,6 +150,7 @@ int vm_layout_create(struct kvm_vm *vm, uint64_t data_bytes, uint64_t heap_bytes
 		goto fail;
 	memcpy((char *)l->sys_hva + GUEST_CODE_GPA, guest_image_start, image);
 	kvm_write_gdt((char *)l->sys_hva + GUEST_GDT_GPA, GUEST_GDT_GPA);
+	vm_write_idt(l);
 	*out = l;
 	return 0;
 fail:
@@ -167,6 +180,9 @@ int vm_vcpu_start(struct vm_layout *l, struct kvm_vcpu *vcpu, int cpl, char *err
 		.cr3 = l->pml4_gpa,
 		.gdt_base = GUEST_GDT_GPA,
 		.tss_base = GUEST_GDT_GPA + KVM_TSS_OFFSET,
+		.idt_base = GUEST_IDT_GPA,
+		.idt_limit = GUEST_IDT_VECTORS * 16 - 1,
+		.gs_base = GUEST_CTRL_GPA + vcpu->index * GUEST_CTRL_SIZE,
 		.rip = GUEST_CODE_GPA,
 		.rsp = GUEST_STACK_GPA + (vcpu->index + 1) * GUEST_STACK_SIZE,
 		.rdi = GUEST_CTRL_GPA + vcpu->index * GUEST_CTRL_SIZE,
@@ -176,6 +192,7 @@ int vm_vcpu_start(struct vm_layout *l, struct kvm_vcpu *vcpu, int cpl, char *err
 		return errf(err, errlen, -EINVAL, "vCPU %d: at most %d vCPUs", vcpu->index,
 			    GUEST_MAX_VCPUS);
 	memset(ctrl, 0, sizeof(*ctrl));
+	ctrl->self = GUEST_CTRL_GPA + vcpu->index * GUEST_CTRL_SIZE;
 	for (int i = 0; i < GUEST_NR_HISTS; i++)
 		hist_init(&ctrl->latency[i]);
 	return kvm_vcpu_enter_long_mode(vcpu, &lm, err, errlen);

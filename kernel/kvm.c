@@ -272,6 +272,25 @@ void kvm_write_gdt(void *hva, uint64_t gva)
 	gdt[(SEL_TSS >> 3) + 1] = tss >> 32;
 }
 
+void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride)
+{
+	uint64_t *idt = hva;
+
+	for (int v = 0; v < vectors; v++) {
+		uint64_t h = first_handler + v * stride;
+
+		/* 64-bit interrupt gate (type 0xe), DPL0, present, to kernel CS */
+		idt[2 * v] = (h & 0xffff) | (uint64_t)SEL_KERNEL_CS << 16 | 0x8eull << 40 |
+			     ((h >> 16) & 0xffff) << 48;
+		idt[2 * v + 1] = h >> 32;
+	}
+}
+
+void kvm_set_tss_rsp0(void *gdt_hva, uint64_t rsp0)
+{
+	memcpy((char *)gdt_hva + KVM_TSS_OFFSET + 4, &rsp0, sizeof(rsp0));
+}
+
 static struct kvm_segment kvm_flat_segment(uint16_t sel, int dpl, bool code)
 {
 	return (struct kvm_segment){
@@ -300,12 +319,12 @@ int kvm_vcpu_enter_long_mode(struct kvm_vcpu *vcpu, const struct kvm_long_mode *
 	sregs.cr3 = lm->cr3;
 	sregs.gdt.base = lm->gdt_base;
 	sregs.gdt.limit = 0xff;
-	/* no IDT: any exception is a triple fault, reported as a shutdown exit */
-	sregs.idt.base = 0;
-	sregs.idt.limit = 0;
+	sregs.idt.base = lm->idt_base;
+	sregs.idt.limit = lm->idt_base ? lm->idt_limit : 0;
 	sregs.cs = kvm_flat_segment(user ? SEL_USER_CS : SEL_KERNEL_CS, lm->cpl, true);
 	data = kvm_flat_segment(user ? SEL_USER_DS : SEL_KERNEL_DS, lm->cpl, false);
 	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
+	sregs.gs.base = lm->gs_base;
 	sregs.tr = (struct kvm_segment){
 		.base = lm->tss_base, .limit = KVM_TSS_LIMIT, .selector = SEL_TSS,
 		.type = 11, .present = 1,

@@ -51,6 +51,9 @@ struct kvm_long_mode {
 	uint64_t cr3;		/* PML4 */
 	uint64_t gdt_base;	/* GDT laid out as in kvm_write_gdt() */
 	uint64_t tss_base;
+	uint64_t idt_base;	/* 0: none, any exception is a triple fault */
+	uint16_t idt_limit;
+	uint64_t gs_base;
 	uint64_t rip, rsp, rdi;
 };
 
@@ -85,6 +88,12 @@ uint32_t kvm_vcpu_tsc_khz(struct kvm_vcpu *vcpu);
 
 /* Writes the GDT (Linux's selector numbers, which PVM expects) and a TSS at @hva (guest @gva). */
 void kvm_write_gdt(void *hva, uint64_t gva);
+
+/* @vectors 64-bit interrupt gates at @hva, gate v to @first_handler + v * @stride (kernel CS). */
+void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride);
+
+/* The stack the CPU switches to on an exception at CPL3 (TSS.RSP0 of kvm_write_gdt()'s TSS). */
+void kvm_set_tss_rsp0(void *gdt_hva, uint64_t rsp0);
 
 const char *kvm_exit_reason_name(uint32_t reason);
 

@@ -249,6 +249,32 @@ static void run_vcpu_fail(struct run_vcpu *v, int ret, const char *fmt, ...)
 	run_abort(v->ctx);
 }
 
+/* "#PF (vector 14) error 0x4 (not-present read, user) at rip 0x... rsp 0x..., cr2 0x..." */
+static void run_describe_exception(const struct guest_ctrl *c, char *buf, size_t len)
+{
+	static const char *const names[GUEST_IDT_VECTORS] = {
+		"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9",
+		"#TS", "#NP", "#SS", "#GP", "#PF", "vector 15", "#MF", "#AC", "#MC", "#XM",
+		"#VE", "#CP",
+	};
+	const char *name = c->exc_vector < GUEST_IDT_VECTORS && names[c->exc_vector] ?
+			   names[c->exc_vector] : "reserved";
+	int n;
+
+	n = snprintf(buf, len, "%s (vector %" PRIu64 ") error %#" PRIx64, name, c->exc_vector,
+		     c->exc_error);
+	if (c->exc_vector == 14 && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - n, " (%s %s, %s%s)",
+			      c->exc_error & 1 ? "protection" : "not-present",
+			      c->exc_error & 16 ? "fetch" : c->exc_error & 2 ? "write" : "read",
+			      c->exc_error & 4 ? "user" : "supervisor",
+			      c->exc_error & 8 ? ", reserved bit" : "");
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, " at rip %#" PRIx64 " rsp %#" PRIx64 "%s%#" PRIx64,
+			 c->exc_rip, c->exc_rsp, c->exc_vector == 14 ? ", cr2 " : ", cr2 was ",
+			 c->exc_cr2);
+}
+
 static void *run_vcpu_thread(void *arg)
 {
 	struct run_vcpu *v = arg;
@@ -282,8 +308,11 @@ static void *run_vcpu_thread(void *arg)
 		}
 		if (run->exit_reason != KVM_EXIT_IO || run->io.port != GUEST_UCALL_PORT) {
 			kvm_vcpu_get_regs(v->vcpu, &regs);
-			run_vcpu_fail(v, -EIO, "vCPU %d: unexpected exit %s at rip 0x%llx",
-				      v->index, kvm_exit_reason_name(run->exit_reason), regs.rip);
+			run_vcpu_fail(v, -EIO, "vCPU %d: unexpected exit %s at rip 0x%llx%s",
+				      v->index, kvm_exit_reason_name(run->exit_reason), regs.rip,
+				      run->exit_reason == KVM_EXIT_SHUTDOWN ?
+				      " (the exception handler faulted too; after a shutdown SVM "
+				      "resets the registers, so rip 0xfff0 says nothing)" : "");
 			break;
 		}
 		if (c->ucall == UCALL_DONE)
@@ -293,6 +322,13 @@ static void *run_vcpu_thread(void *arg)
 				      "vCPU %d: guest assertion failed at %.64s:%u: %.128s (values %#" PRIx64 ", %#" PRIx64 ")",
 				      v->index, c->abort_file, c->abort_line, c->abort_msg,
 				      c->abort_args[0], c->abort_args[1]);
+			break;
+		}
+		if (c->ucall == UCALL_EXCEPTION) {
+			char what[160];
+
+			run_describe_exception(c, what, sizeof(what));
+			run_vcpu_fail(v, -EFAULT, "vCPU %d: guest exception %s", v->index, what);
 			break;
 		}
 		if (c->ucall != UCALL_READY) {

@@ -36,6 +36,7 @@ static struct {
 	uint64_t bad_stamp[GUEST_MAX_VCPUS];	/* written pages with a wrong value */
 	uint64_t accesses;			/* accesses each vCPU was asked for */
 	bool bad_order;				/* hand out a first index the guest must reject */
+	uint64_t fault_gva;			/* if set, the second order reads this address */
 } seen;
 
 static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w)
@@ -49,6 +50,11 @@ static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_wo
 		w->populate_write = 1;
 		return 0;
 	case 1:
+		if (seen.fault_gva) {
+			w->op = GOP_FAULT;
+			w->region_gva = seen.fault_gva;
+			return 0;
+		}
 		/* one and a half passes and a bit: the cursor ends mid-pass */
 		w->op = GOP_ACCESS;
 		w->first = seen.bad_order ? 1 : 0;
@@ -273,5 +279,42 @@ TEST_F(abort, guest_assertion_reports_file_and_line)
 	EXPECT_NE(NULL, strstr(self->err, "guest_main.c:")) TH_LOG("%s", self->err);
 	EXPECT_NE(NULL, strstr(self->err, "c->cursor == w->first")) TH_LOG("%s", self->err);
 }
+
+/*
+ * A guest exception reaches the host as vector, error code, RIP and CR2
+ * (the IDT in guests/vm_layout.c), not as a triple fault; at CPL3 through
+ * the stack switch to TSS.RSP0.
+ */
+static void t_page_fault(struct __test_metadata *_metadata, char *err, size_t errlen,
+			 const char *cpl, const char *mode)
+{
+	const char *args[] = { "--vcpus", "1", "--mem-per-vcpu", "2M", "--cpl", cpl, NULL };
+	char want[64];
+	int ret;
+
+	seen.fault_gva = 0x7ff000000000ull;	/* canonical, never mapped */
+	ret = run_pattern(_metadata, args, err, errlen);
+	ASSERT_EQ(-EFAULT, ret) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "guest exception #PF (vector 14) error ")) TH_LOG("%s", err);
+	snprintf(want, sizeof(want), "(not-present read, %s)", mode);
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+	EXPECT_NE(NULL, strstr(err, "cr2 0x7ff000000000")) TH_LOG("%s", err);
+}
+
+/* the harness longjmps out of failed assertions; nothing here lives across it */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+TEST_F(abort, guest_page_fault_reports_cr2_cpl0)
+{
+	t_page_fault(_metadata, self->err, sizeof(self->err), "0", "supervisor");
+}
+
+TEST_F(abort, guest_page_fault_reports_cr2_cpl3)
+{
+	t_page_fault(_metadata, self->err, sizeof(self->err), "3", "user");
+}
+
+#pragma GCC diagnostic pop
 
 TEST_HARNESS_MAIN
