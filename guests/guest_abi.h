@@ -64,6 +64,7 @@ enum guest_op {
 	GOP_POPULATE,	/* touch every page of the region once, in order */
 	GOP_ACCESS,	/* run accesses [first, first + count) of the pattern */
 	GOP_FAULT,	/* tests: read the byte at region_gva (an unmapped one: #PF) */
+	GOP_SPIN,	/* tests: spin forever without progress (a hung guest) */
 };
 
 #define GUEST_NR_HISTS 3		/* latency histograms per vCPU, chosen per order */

@@ -135,6 +135,9 @@ void guest_main(struct guest_ctrl *c)
 		case GOP_FAULT:
 			c->sink += *(volatile uint8_t *)c->work.region_gva;
 			break;
+		case GOP_SPIN:
+			for (;;)
+				__asm__ volatile("pause");
 		case GOP_EXIT:
 			for (;;)
 				guest_ucall(c, UCALL_DONE);

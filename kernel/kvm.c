@@ -358,7 +358,7 @@ int kvm_vcpu_run(struct kvm_vcpu *vcpu)
 		ret = ioctl(vcpu->fd, KVM_RUN, 0);
 		__atomic_store_n(&vcpu->in_run, false, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&vcpu->run_returns, 1, __ATOMIC_SEQ_CST);
-	} while (ret < 0 && errno == EINTR);
+	} while (ret < 0 && errno == EINTR && !__atomic_load_n(&vcpu->stop, __ATOMIC_SEQ_CST));
 	return ret < 0 ? -errno : 0;
 }
 

@@ -43,6 +43,7 @@ struct kvm_vcpu {
 	/* for kicks (run_kick_vcpus): KVM_RUN returns so far, and inside KVM_RUN now */
 	unsigned long run_returns;
 	bool in_run;
+	bool stop;		/* set: a signal ends kvm_vcpu_run() with -EINTR */
 };
 
 /* What a vCPU needs to start in 64-bit mode; see kvm_vcpu_enter_long_mode(). */

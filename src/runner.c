@@ -75,6 +75,9 @@ const struct opt_desc run_common_options[] = {
 	{ "no-store", OPT_FLAG, CFG(no_store), NULL, NULL, "do not append the record to the store" },
 	{ "ktap", OPT_FLAG, CFG(ktap), NULL, NULL, "print KTAP instead of the human summary" },
 	{ "quiet", OPT_FLAG, CFG(quiet), NULL, NULL, "no progress lines on stderr" },
+	{ "stall-timeout", OPT_UINT, CFG(stall_s), "300", "SEC",
+	  "stop the run when a vCPU stays inside KVM_RUN this long without progress "
+	  "(a guest or KVM hang); 0: never" },
 	OPT_END
 };
 
@@ -470,9 +473,62 @@ static int run_epoch(struct run_ctx *ctx, uint64_t now, uint64_t *next, unsigned
  * Waits for the vCPU threads, calling the scenario's epochs and printing
  * progress every few seconds on long runs. Returns an epoch's error, or 0.
  */
+/*
+ * A vCPU that stays inside one KVM_RUN for --stall-timeout seconds while its
+ * cursor and populated count stand still is hung (in the guest or in KVM):
+ * the run fails naming it, and every vCPU thread is kicked out for good.
+ */
+struct run_stall {
+	uint64_t key[GUEST_MAX_VCPUS];	/* progress + KVM_RUN returns when last seen */
+	uint64_t since[GUEST_MAX_VCPUS];	/* when it last changed */
+	bool stopping;
+};
+
+static int run_check_stall(struct run_ctx *ctx, struct run_stall *st, uint64_t now,
+			   char *err, size_t errlen)
+{
+	uint64_t limit = ctx->cfg->stall_s * 1000000000ull;
+
+	if (!limit || st->stopping)
+		return 0;
+	for (int i = 0; i < ctx->nvcpus; i++) {
+		struct run_vcpu *v = &ctx->vcpus[i];
+		uint64_t key = v->ctrl->cursor + v->ctrl->populated +
+			       __atomic_load_n(&v->vcpu->run_returns, __ATOMIC_SEQ_CST);
+
+		if (key != st->key[i] || !st->since[i] ||
+		    !__atomic_load_n(&v->vcpu->in_run, __ATOMIC_SEQ_CST)) {
+			st->key[i] = key;
+			st->since[i] = now;
+			continue;
+		}
+		if (now - st->since[i] < limit)
+			continue;
+		st->stopping = true;
+		run_abort(ctx);
+		for (int j = 0; j < ctx->nvcpus; j++)
+			__atomic_store_n(&ctx->vcpus[j].vcpu->stop, true, __ATOMIC_SEQ_CST);
+		return errf(err, errlen, -ETIMEDOUT,
+			    "vCPU %d made no progress for %" PRIu64 " s inside KVM_RUN (cursor %" PRIu64
+			    ", populated %" PRIu64 "): a hang in the guest or in KVM; stopped "
+			    "(--stall-timeout)", i, ctx->cfg->stall_s, (uint64_t)v->ctrl->cursor,
+			    (uint64_t)v->ctrl->populated);
+	}
+	return 0;
+}
+
+/* After a stall: signals until every vCPU thread has left KVM_RUN and ended. */
+static void run_kick_stopped(struct run_ctx *ctx)
+{
+	for (int i = 0; i < ctx->nvcpus; i++)
+		if (!__atomic_load_n(&ctx->vcpus[i].finished, __ATOMIC_ACQUIRE))
+			pthread_kill(ctx->vcpus[i].thread, RUN_KICK_SIGNAL);
+}
+
 static int run_wait(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	uint64_t start = now_ns(), last = start, next = start + ctx->epoch_interval_ns;
+	struct run_stall stall = { 0 };
 	unsigned int nepoch = 0;
 	int ret = 0;
 	bool all;
@@ -491,6 +547,10 @@ static int run_wait(struct run_ctx *ctx, char *err, size_t errlen)
 		now = now_ns();
 		if (!ret)
 			ret = run_epoch(ctx, now, &next, &nepoch, err, errlen);
+		if (!ret)
+			ret = run_check_stall(ctx, &stall, now, err, errlen);
+		if (stall.stopping)
+			run_kick_stopped(ctx);
 		if (run_signalled && !ret) {
 			ret = errf(err, errlen, -EINTR, "interrupted by signal %d: stopped cleanly",
 				   (int)run_signalled);

@@ -50,6 +50,7 @@ struct run_config {
 	bool no_store;
 	bool ktap;
 	bool quiet;
+	uint64_t stall_s;		/* --stall-timeout, 0: off */
 };
 
 extern const struct opt_desc run_common_options[];

@@ -37,6 +37,7 @@ static struct {
 	uint64_t accesses;			/* accesses each vCPU was asked for */
 	bool bad_order;				/* hand out a first index the guest must reject */
 	uint64_t fault_gva;			/* if set, the second order reads this address */
+	bool spin;				/* the second order spins forever */
 } seen;
 
 static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w)
@@ -50,6 +51,10 @@ static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_wo
 		w->populate_write = 1;
 		return 0;
 	case 1:
+		if (seen.spin) {
+			w->op = GOP_SPIN;
+			return 0;
+		}
 		if (seen.fault_gva) {
 			w->op = GOP_FAULT;
 			w->region_gva = seen.fault_gva;
@@ -313,6 +318,18 @@ TEST_F(abort, guest_page_fault_reports_cr2_cpl0)
 TEST_F(abort, guest_page_fault_reports_cr2_cpl3)
 {
 	t_page_fault(_metadata, self->err, sizeof(self->err), "3", "user");
+}
+
+/* A guest that hangs inside KVM_RUN: the watchdog names the vCPU and the run ends. */
+TEST_F(abort, hung_guest_is_stopped)
+{
+	const char *args[] = { "--vcpus", "2", "--mem-per-vcpu", "2M", "--stall-timeout", "2", NULL };
+	int ret;
+
+	seen.spin = true;
+	ret = run_pattern(_metadata, args, self->err, sizeof(self->err));
+	ASSERT_EQ(-ETIMEDOUT, ret) TH_LOG("%s", self->err);
+	EXPECT_NE(NULL, strstr(self->err, "made no progress for 2 s inside KVM_RUN")) TH_LOG("%s", self->err);
 }
 
 #pragma GCC diagnostic pop
