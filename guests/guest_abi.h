@@ -40,13 +40,15 @@
  * Exceptions: an IDT of 32 interrupt gates to the stubs in guest_entry.S, at
  * GUEST_CODE_GPA + GUEST_VECTORS_OFFSET, GUEST_VECTOR_STRIDE bytes apart.
  * They run at CPL0 (on the interrupted stack, or from CPL3 on the exception
- * stack named in the TSS, shared by the vCPUs) and report through the
+ * stack named in the TSS, shared by the vCPUs; a double fault, e.g. from a
+ * fault on the stack itself, on a stack of its own) and report through the
  * mailbox (UCALL_EXCEPTION) instead of the triple fault that would lose the
  * faulting RIP and CR2.
  */
 #define GUEST_IDT_GPA		0x00004000ull
 #define GUEST_IDT_VECTORS	32
 #define GUEST_EXC_STACK_TOP	0x00008000ull	/* 8 KiB below it */
+#define GUEST_DF_STACK_TOP	0x0000a000ull	/* #DF (IST1): 8 KiB below it */
 #define GUEST_VECTORS_OFFSET	0x100
 #define GUEST_VECTOR_STRIDE	16
 
@@ -65,6 +67,7 @@ enum guest_op {
 	GOP_ACCESS,	/* run accesses [first, first + count) of the pattern */
 	GOP_FAULT,	/* tests: read the byte at region_gva (an unmapped one: #PF) */
 	GOP_SPIN,	/* tests: spin forever without progress (a hung guest) */
+	GOP_FAULT_STACK,	/* tests: push onto a stack at region_gva (unmapped: #PF, at CPL0 #DF) */
 };
 
 #define GUEST_NR_HISTS 3		/* latency histograms per vCPU, chosen per order */

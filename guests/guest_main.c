@@ -135,6 +135,9 @@ void guest_main(struct guest_ctrl *c)
 		case GOP_FAULT:
 			c->sink += *(volatile uint8_t *)c->work.region_gva;
 			break;
+		case GOP_FAULT_STACK:
+			__asm__ volatile("movq %0, %%rsp; pushq $0" :: "r"(c->work.region_gva) : "memory");
+			break;
 		case GOP_SPIN:
 			for (;;)
 				__asm__ volatile("pause");

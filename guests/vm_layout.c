@@ -91,13 +91,16 @@ uint64_t vm_heap_alloc(struct vm_layout *l, uint64_t size)
 _Static_assert(GUEST_GDT_GPA + KVM_GDT_TSS_SIZE <= GUEST_IDT_GPA, "GDT and TSS overlap the IDT");
 _Static_assert(GUEST_IDT_GPA + GUEST_IDT_VECTORS * 16 <= GUEST_EXC_STACK_TOP - 8192,
 	       "the IDT overlaps the exception stack");
+_Static_assert(GUEST_EXC_STACK_TOP <= GUEST_DF_STACK_TOP - 8192 && GUEST_DF_STACK_TOP <= GUEST_CODE_GPA,
+	       "the double-fault stack overlaps");
 
 /* The IDT to the guest's exception stubs, and the stack a CPL3 guest switches to for them. */
 static void vm_write_idt(struct vm_layout *l)
 {
 	kvm_write_idt(vm_sys_ptr(l, GUEST_IDT_GPA), GUEST_IDT_VECTORS,
-		      GUEST_CODE_GPA + GUEST_VECTORS_OFFSET, GUEST_VECTOR_STRIDE);
-	kvm_set_tss_rsp0((char *)l->sys_hva + GUEST_GDT_GPA, GUEST_EXC_STACK_TOP);
+		      GUEST_CODE_GPA + GUEST_VECTORS_OFFSET, GUEST_VECTOR_STRIDE, 1);
+	kvm_set_tss_stacks((char *)l->sys_hva + GUEST_GDT_GPA, GUEST_EXC_STACK_TOP,
+			   GUEST_DF_STACK_TOP);
 }
 
 int vm_layout_create(struct kvm_vm *vm, uint64_t data_bytes, uint64_t heap_bytes,

@@ -272,7 +272,7 @@ void kvm_write_gdt(void *hva, uint64_t gva)
 	gdt[(SEL_TSS >> 3) + 1] = tss >> 32;
 }
 
-void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride)
+void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride, int df_ist)
 {
 	uint64_t *idt = hva;
 
@@ -282,13 +282,17 @@ void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stri
 		/* 64-bit interrupt gate (type 0xe), DPL0, present, to kernel CS */
 		idt[2 * v] = (h & 0xffff) | (uint64_t)SEL_KERNEL_CS << 16 | 0x8eull << 40 |
 			     ((h >> 16) & 0xffff) << 48;
+		if (v == 8)
+			idt[2 * v] |= (uint64_t)(df_ist & 7) << 32;
 		idt[2 * v + 1] = h >> 32;
 	}
 }
 
-void kvm_set_tss_rsp0(void *gdt_hva, uint64_t rsp0)
+void kvm_set_tss_stacks(void *gdt_hva, uint64_t rsp0, uint64_t ist1)
 {
+	/* 64-bit TSS: RSP0 at byte 4, IST1 at byte 36 */
 	memcpy((char *)gdt_hva + KVM_TSS_OFFSET + 4, &rsp0, sizeof(rsp0));
+	memcpy((char *)gdt_hva + KVM_TSS_OFFSET + 36, &ist1, sizeof(ist1));
 }
 
 static struct kvm_segment kvm_flat_segment(uint16_t sel, int dpl, bool code)

@@ -90,11 +90,17 @@ uint32_t kvm_vcpu_tsc_khz(struct kvm_vcpu *vcpu);
 /* Writes the GDT (Linux's selector numbers, which PVM expects) and a TSS at @hva (guest @gva). */
 void kvm_write_gdt(void *hva, uint64_t gva);
 
-/* @vectors 64-bit interrupt gates at @hva, gate v to @first_handler + v * @stride (kernel CS). */
-void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride);
+/*
+ * @vectors 64-bit interrupt gates at @hva, gate v to @first_handler + v *
+ * @stride (kernel CS); the double fault's gate uses IST @df_ist (0: none).
+ */
+void kvm_write_idt(void *hva, int vectors, uint64_t first_handler, uint64_t stride, int df_ist);
 
-/* The stack the CPU switches to on an exception at CPL3 (TSS.RSP0 of kvm_write_gdt()'s TSS). */
-void kvm_set_tss_rsp0(void *gdt_hva, uint64_t rsp0);
+/*
+ * Stacks in kvm_write_gdt()'s TSS: RSP0, where an exception at CPL3 lands,
+ * and IST1, which a gate can name to get a known-good stack whatever RSP was.
+ */
+void kvm_set_tss_stacks(void *gdt_hva, uint64_t rsp0, uint64_t ist1);
 
 const char *kvm_exit_reason_name(uint32_t reason);
 

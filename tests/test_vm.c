@@ -38,6 +38,7 @@ static struct {
 	bool bad_order;				/* hand out a first index the guest must reject */
 	uint64_t fault_gva;			/* if set, the second order reads this address */
 	bool spin;				/* the second order spins forever */
+	bool fault_stack;			/* ... pushes onto a stack at fault_gva */
 } seen;
 
 static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w)
@@ -56,7 +57,7 @@ static int pattern_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_wo
 			return 0;
 		}
 		if (seen.fault_gva) {
-			w->op = GOP_FAULT;
+			w->op = seen.fault_stack ? GOP_FAULT_STACK : GOP_FAULT;
 			w->region_gva = seen.fault_gva;
 			return 0;
 		}
@@ -318,6 +319,24 @@ TEST_F(abort, guest_page_fault_reports_cr2_cpl0)
 TEST_F(abort, guest_page_fault_reports_cr2_cpl3)
 {
 	t_page_fault(_metadata, self->err, sizeof(self->err), "3", "user");
+}
+
+/*
+ * A fault on the stack itself at CPL0: the #PF cannot be delivered on that
+ * stack, the double fault is, on its own (IST1), with CR2 still naming the
+ * address of the failed push.
+ */
+TEST_F(abort, stack_fault_is_a_reported_double_fault)
+{
+	const char *args[] = { "--vcpus", "1", "--mem-per-vcpu", "2M", "--cpl", "0", NULL };
+	int ret;
+
+	seen.fault_gva = 0x7ff000000000ull;
+	seen.fault_stack = true;
+	ret = run_pattern(_metadata, args, self->err, sizeof(self->err));
+	ASSERT_EQ(-EFAULT, ret) TH_LOG("%s", self->err);
+	EXPECT_NE(NULL, strstr(self->err, "guest exception #DF (vector 8)")) TH_LOG("%s", self->err);
+	EXPECT_NE(NULL, strstr(self->err, "cr2 was 0x7feffffffff8")) TH_LOG("%s", self->err);
 }
 
 /* A guest that hangs inside KVM_RUN: the watchdog names the vCPU and the run ends. */
