@@ -158,7 +158,7 @@ void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long
  * Makes every vCPU that is inside KVM_RUN leave it once (a signal, resent
  * until its KVM_RUN has returned), so that state buffered per vCPU until a VM
  * exit (Intel PML's dirty GFNs) has reached KVM. @ns: how long it took.
- * -ETIMEDOUT when a vCPU does not leave within a second.
+ * -ETIMEDOUT when a vCPU does not leave within 30 s.
  */
 int run_kick_vcpus(struct run_ctx *ctx, uint64_t *ns, char *err, size_t errlen);
 

@@ -295,14 +295,22 @@ FIXTURE_TEARDOWN_PARENT(rig_dirty)
 FIXTURE_VARIANT(rig_dirty) {
 	const char *mode;
 	const char *kvm_param;
+	const char *tcg_threads;
 };
 
-FIXTURE_VARIANT_ADD(rig_dirty, bitmap_tdp) { "bitmap", "nested=1" };
-FIXTURE_VARIANT_ADD(rig_dirty, clear_tdp) { "clear", "nested=1" };
-FIXTURE_VARIANT_ADD(rig_dirty, ring_tdp) { "ring", "nested=1" };
-FIXTURE_VARIANT_ADD(rig_dirty, bitmap_shadow) { "bitmap", "npt=0" };
-FIXTURE_VARIANT_ADD(rig_dirty, clear_shadow) { "clear", "npt=0" };
-FIXTURE_VARIANT_ADD(rig_dirty, ring_shadow) { "ring", "npt=0" };
+/*
+ * Nested TDP on one host thread per guest CPU: 1 ring run in 12 here ended
+ * with the L2 guest unable to reach even its IDT, GDT and stacks (a triple
+ * fault past the double-fault stack), which points at QEMU 7.2's multi-threaded
+ * walk of L1's nested page tables racing L1 KVM's updates to them. One host
+ * thread for the TDP runs; the shadow MMU runs keep MTTCG.
+ */
+FIXTURE_VARIANT_ADD(rig_dirty, bitmap_tdp) { "bitmap", "nested=1", "single" };
+FIXTURE_VARIANT_ADD(rig_dirty, clear_tdp) { "clear", "nested=1", "single" };
+FIXTURE_VARIANT_ADD(rig_dirty, ring_tdp) { "ring", "nested=1", "single" };
+FIXTURE_VARIANT_ADD(rig_dirty, bitmap_shadow) { "bitmap", "npt=0", "multi" };
+FIXTURE_VARIANT_ADD(rig_dirty, clear_shadow) { "clear", "npt=0", "multi" };
+FIXTURE_VARIANT_ADD(rig_dirty, ring_shadow) { "ring", "npt=0", "multi" };
 
 /* Dirty logging under TDP and the shadow MMU: nothing lost, the oracle agrees. */
 TEST_F(rig_dirty, nothing_lost)
@@ -311,6 +319,7 @@ TEST_F(rig_dirty, nothing_lost)
 	struct t_out r;
 
 	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--kvm-param", variant->kvm_param,
+			   "--tcg-threads", variant->tcg_threads,
 			   "--no-store", "--json-dir", self->dir, "--",
 			   "run", "dirty", "--mode", variant->mode, "--vcpus", "2",
 			   "--mem-per-vcpu", "32M", "--iterations", "20", "--interval", "100",
@@ -319,6 +328,7 @@ TEST_F(rig_dirty, nothing_lost)
 	rec = t_one_record(_metadata, self->dir);
 	ASSERT_NE(NULL, rec) t_show("stderr", r.err);
 	EXPECT_STREQ("pass", t_str(rec, "status"));
+	EXPECT_STREQ(variant->tcg_threads, t_str(rec, "env.rig.tcg_threads"));
 	EXPECT_EQ(0, t_metric(rec, "lost_pages"));
 	EXPECT_EQ(0, t_metric(rec, "oracle_missed_pages"));
 	EXPECT_LT(0, t_metric(rec, "written_pages"));
