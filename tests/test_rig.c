@@ -20,6 +20,14 @@
 
 #define T_EXIT_ERROR 3	/* src/commands.h */
 
+/*
+ * The harness's own limit per test (its default is 30 s): a run on one TCG
+ * thread takes 35-40 s here, a boot given up and retried doubles a test, and
+ * the CI machine may be slower. The rig's
+ * --timeout (900 s) still bounds a hung guest.
+ */
+#define T_RIG_TEST_TIMEOUT 300
+
 static const char *t_kernel(void)
 {
 	return getenv("MMUBENCH_RIG_KERNEL") ? getenv("MMUBENCH_RIG_KERNEL") : "bookworm";
@@ -88,7 +96,7 @@ FIXTURE_TEARDOWN_PARENT(rig)
 	T_RIG_TEARDOWN();
 }
 
-TEST_F(rig, probe_inside)
+TEST_F_TIMEOUT(rig, probe_inside, T_RIG_TEST_TIMEOUT)
 {
 	struct json_object *probe, *nodes;
 	struct t_out r;
@@ -155,7 +163,7 @@ static struct json_object *t_one_record(struct __test_metadata *_metadata, const
 	return path[0] ? json_object_from_file(path) : NULL;
 }
 
-TEST_F(rig_access, on_node1)
+TEST_F_TIMEOUT(rig_access, on_node1, T_RIG_TEST_TIMEOUT)
 {
 	struct json_object *rec, *vcpus, *regions, *nodes;
 	char param[64];
@@ -251,7 +259,7 @@ FIXTURE_VARIANT_ADD(rig_aging, memcg_shadow) {
  * Hot/cold guest under MGLRU or memcg reclaim: what gets evicted is (almost)
  * only cold, the false-old rate comes with its count, and the data survives.
  */
-TEST_F(rig_aging, evicts_cold_pages)
+TEST_F_TIMEOUT(rig_aging, evicts_cold_pages, T_RIG_TEST_TIMEOUT)
 {
 	struct json_object *rec;
 	double cold, evicted, fo;
@@ -313,7 +321,7 @@ FIXTURE_VARIANT_ADD(rig_dirty, clear_shadow) { "clear", "npt=0", "multi" };
 FIXTURE_VARIANT_ADD(rig_dirty, ring_shadow) { "ring", "npt=0", "multi" };
 
 /* Dirty logging under TDP and the shadow MMU: nothing lost, the oracle agrees. */
-TEST_F(rig_dirty, nothing_lost)
+TEST_F_TIMEOUT(rig_dirty, nothing_lost, T_RIG_TEST_TIMEOUT)
 {
 	struct json_object *rec, *checks;
 	struct t_out r;
@@ -341,7 +349,7 @@ TEST_F(rig_dirty, nothing_lost)
 }
 
 /* --exec: any program in the guest; its stdout and exit status come back. */
-TEST_F(rig, exec_program)
+TEST_F_TIMEOUT(rig, exec_program, T_RIG_TEST_TIMEOUT)
 {
 	struct t_out r;
 
@@ -352,7 +360,7 @@ TEST_F(rig, exec_program)
 	t_out_free(&r);
 }
 
-TEST_F(rig, missing_modules)
+TEST_F_TIMEOUT(rig, missing_modules, T_RIG_TEST_TIMEOUT)
 {
 	char moddir[128], path[192];
 	struct t_out r;
@@ -373,7 +381,7 @@ TEST_F(rig, missing_modules)
 	t_out_free(&r);
 }
 
-TEST_F(rig, kernel_panic_shows_console)
+TEST_F_TIMEOUT(rig, kernel_panic_shows_console, T_RIG_TEST_TIMEOUT)
 {
 	struct t_out r;
 
@@ -386,7 +394,7 @@ TEST_F(rig, kernel_panic_shows_console)
 	t_out_free(&r);
 }
 
-TEST_F(rig, hung_guest_times_out)
+TEST_F_TIMEOUT(rig, hung_guest_times_out, T_RIG_TEST_TIMEOUT)
 {
 	struct t_out r;
 
@@ -400,7 +408,7 @@ TEST_F(rig, hung_guest_times_out)
 }
 
 /* SIGTERM to the rig: QEMU is killed, not orphaned, and the work directory goes. */
-TEST_F(rig, sigterm_stops_the_guest)
+TEST_F_TIMEOUT(rig, sigterm_stops_the_guest, T_RIG_TEST_TIMEOUT)
 {
 	char ls[160];
 	struct t_out r;
