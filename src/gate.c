@@ -31,55 +31,8 @@
 #define GATE_BUSY_TIMEOUT_MS	30000
 #define GATE_MAX_LABELS_SHOWN	12
 
-/* results/gate.rules, byte for byte (tests/test_gate.c checks). */
-static const char gate_rules_text[] =
-	"# SPDX-License-Identifier: GPL-2.0\n"
-	"# mmubench gate rules: how `mmubench gate --baseline A --candidate B` decides,\n"
-	"# for each metric of each config, whether B regressed against A.\n"
-	"#\n"
-	"# These are the built-in rules (mmubench carries this text, byte for byte, and\n"
-	"# tests/test_gate.c checks the two are equal); copy the file and pass\n"
-	"# --rules FILE to change them.\n"
-	"#\n"
-	"# Format: \"[section]\" headers; \"key = value\" lines; '#' starts a comment.\n"
-	"#\n"
-	"# The samples of a metric are its value in each run of the config (runs are\n"
-	"# the repeats); with one run a side, the samples recorded within each run\n"
-	"# (per vCPU, per pass) stand in, and the table says so.\n"
-	"\n"
-	"[defaults]\n"
-	"# welch: Welch's t-test (unequal variances) on the means of the samples.\n"
-	"# mann-whitney: Mann-Whitney U on their ranks (medians shown), exact below 50\n"
-	"#   samples a side without ties, else the normal approximation with tie\n"
-	"#   correction. It needs 4 runs a side (or 3 against 5) to ever reach\n"
-	"#   p < 0.05; with fewer the verdict is \"not enough data\".\n"
-	"test = welch\n"
-	"# A change counts only if p < alpha ...\n"
-	"alpha = 0.05\n"
-	"# ... and only if it is at least this many percent of the baseline.\n"
-	"min_change = 5\n"
-	"# Fewer samples than this on either side: \"not enough data\".\n"
-	"min_samples = 3\n"
-	"\n"
-	"[metrics]\n"
-	"# Per-metric overrides: \"GLOB: key = value, key = value\" with the keys of\n"
-	"# [defaults] and direction = lower | higher | info (instead of the store's).\n"
-	"# GLOB is an fnmatch(3) pattern on the metric name; every matching line\n"
-	"# applies, in order, so later lines win.\n"
-	"*_p99_us: min_change = 10\n"
-	"*_max_us: min_change = 25\n"
-	"\n"
-	"[correctness]\n"
-	"# Metrics that fail the gate on any non-zero candidate value (globs).\n"
-	"metrics = lost_pages, oracle_missed_pages\n"
-	"# Checks that fail the gate when they failed in any candidate run (globs).\n"
-	"checks = memory_contents, no_lost_pages, oracle_agrees\n"
-	"\n"
-	"[config]\n"
-	"# Run parameters that do not define the config: runs differing only in\n"
-	"# these are compared together (label, json, store, no-store, ktap and quiet\n"
-	"# are never part of it).\n"
-	"ignore_params = backing-path\n";
+/* results/gate.rules, NUL-terminated (src/results_files.S) */
+extern const char gate_rules_text[];
 
 const char *gate_default_rules_text(void)
 {

@@ -75,7 +75,7 @@ struct gate_rules {
 	struct gate_list ignore_params;		/* run parameters left out of the config */
 };
 
-/* The built-in rules: the text of results/gate.rules, byte for byte. */
+/* The built-in rules: results/gate.rules, embedded. */
 const char *gate_default_rules_text(void);
 
 /*

@@ -44,11 +44,11 @@ void store_close(struct store *s);
  */
 const char *store_default_path(void);
 
-/* The schema (results/schema.sql, byte for byte), as run on a new database. */
+/* The schema (results/schema.sql, embedded), as run on a new database. */
 const char *store_schema_sql(void);
 
 /*
- * The migration from schema version @version - 1 to @version, byte for byte
+ * The migration from schema version @version - 1 to @version, embedded
  * results/migrations/<*@file> (@file may be NULL), or NULL when @version is
  * not in 1..STORE_SCHEMA_VERSION. Version 1's, from nothing, is the first
  * schema; store_open() never runs it, but a store it made is migrated.

@@ -254,25 +254,6 @@ TEST(mann_whitney_normal_approximation)
 /* ------------------------------------------------------------------------ */
 /* Rules */
 
-TEST(default_rules_are_results_gate_rules)
-{
-#ifdef MMUBENCH_SRCDIR
-	const char *path = MMUBENCH_SRCDIR "/results/gate.rules";
-	FILE *f = fopen(path, "r");
-	char *text;
-
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	text = t_slurp(f);
-	fclose(f);
-	ASSERT_NE(NULL, text);
-	EXPECT_STREQ(text, gate_default_rules_text())
-		TH_LOG("results/gate.rules and gate.c differ: copy one into the other");
-	free(text);
-#else
-	SKIP(return, "MMUBENCH_SRCDIR is not defined: no source tree to compare with");
-#endif
-}
-
 TEST(default_rules_values)
 {
 	struct gate_rules r;

@@ -75,25 +75,6 @@ static char *t_mkdtemp(char *buf, size_t len)
 	return mkdtemp(buf);
 }
 
-/* The whole file at @path (malloc'ed, NUL-terminated), or NULL. */
-static char *t_read_file(const char *path)
-{
-	struct stat st;
-	char *text;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return NULL;
-	text = fstat(fd, &st) ? NULL : calloc(1, st.st_size + 1);
-	if (text && read(fd, text, st.st_size) != st.st_size) {
-		free(text);
-		text = NULL;
-	}
-	close(fd);
-	return text;
-}
-
 static off_t t_file_size(const char *path)
 {
 	struct stat st;
@@ -327,24 +308,20 @@ fail:
 
 /* ------------------------------------------------- schema and migrations */
 
-TEST(schema_and_migrations_match_files)
+/* Every migration on disk is embedded, numbered by the version it makes. */
+TEST(migrations_are_all_embedded)
 {
 #ifdef MMUBENCH_SRCDIR
 	const char *dir = MMUBENCH_SRCDIR "/results/migrations";
-	char path[PATH_MAX], want[64], *text;
+	char want[64];
 	const char *sql, *file;
 	struct dirent *de;
 	int v, nfiles = 0;
 	DIR *d;
 
-	text = t_read_file(MMUBENCH_SRCDIR "/results/schema.sql");
-	ASSERT_NE(NULL, text);
-	ASSERT_STREQ(text, store_schema_sql())
-		TH_LOG("results/schema.sql and store.c differ: copy one into the other");
-	free(text);
-
 	ASSERT_NULL(store_migration_sql(0, &file));
 	ASSERT_NULL(store_migration_sql(STORE_SCHEMA_VERSION + 1, &file));
+	ASSERT_NE(NULL, strstr(store_schema_sql(), "CREATE TABLE runs"));
 	for (v = 1; v <= STORE_SCHEMA_VERSION; v++) {
 		file = NULL;
 		sql = store_migration_sql(v, &file);
@@ -353,12 +330,6 @@ TEST(schema_and_migrations_match_files)
 		/* NNN-what.sql, NNN being the version it makes */
 		ASSERT_EQ(v, atoi(file)) TH_LOG("%s", file);
 		ASSERT_EQ('-', file[3]) TH_LOG("%s", file);
-		snprintf(path, sizeof(path), "%s/%s", dir, file);
-		text = t_read_file(path);
-		ASSERT_NE(NULL, text) TH_LOG("%s: %s", path, strerror(errno));
-		ASSERT_STREQ(text, sql)
-			TH_LOG("%s and store.c differ: copy one into the other", path);
-		free(text);
 		snprintf(want, sizeof(want), "schema_version (version) VALUES (%d);", v);
 		if (v > 1)
 			snprintf(want, sizeof(want), "UPDATE schema_version SET version = %d;", v);
@@ -378,7 +349,7 @@ TEST(schema_and_migrations_match_files)
 		file = NULL;
 		store_migration_sql(v, &file);
 		EXPECT_TRUE(file && !strcmp(file, de->d_name))
-			TH_LOG("results/migrations/%s is not embedded in store.c", de->d_name);
+			TH_LOG("results/migrations/%s is not in src/store_sql.S and store.c", de->d_name);
 	}
 	closedir(d);
 	ASSERT_EQ(STORE_SCHEMA_VERSION, nfiles);

@@ -7,8 +7,7 @@
 -- has its file, and so that tests/test_store.c can build a version-1 store
 -- and check that the later migrations lead to results/schema.sql.
 --
--- mmubench keeps this text, byte for byte, as a C string in src/store.c;
--- tests/test_store.c checks the two are equal.
+-- mmubench embeds this file (src/results_files.S).
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL

@@ -14,10 +14,9 @@
 -- Indexes for the gate and the report: a label's runs in time order, and
 -- the runs of a host.
 --
--- mmubench keeps this text, byte for byte, as a C string in src/store.c and
--- runs it, with every later migration, in one transaction on a store of the
--- previous version; tests/test_store.c checks the two are equal and that
--- the migrations lead to results/schema.sql.
+-- mmubench embeds this file (src/results_files.S) and runs it, with every later
+-- migration, in one transaction on a store of the previous version;
+-- tests/test_store.c checks that the migrations lead to results/schema.sql.
 
 ALTER TABLE runs ADD COLUMN git_revision TEXT;
 CREATE INDEX runs_host ON runs (host);
