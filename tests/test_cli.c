@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "t_spawn.h"
 
@@ -289,11 +290,6 @@ FIXTURE(run) {
 	char env_store[300];
 };
 
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 FIXTURE_SETUP(run)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -312,7 +308,7 @@ FIXTURE_SETUP(run)
 FIXTURE_TEARDOWN_PARENT(run)
 {
 	if (self->dir[0])
-		nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_rm_tree(self->dir);
 }
 
 /* Why KVM cannot run guests here (in @why), or NULL when /dev/kvm opens read-write. */
@@ -344,7 +340,7 @@ static int t_dir_entries(const char *dir)
 }
 
 /* The metric named @name in the record's "metrics" array, or NULL. */
-static struct json_object *t_metric(struct json_object *rec, const char *name)
+static struct json_object *t_metric_obj(struct json_object *rec, const char *name)
 {
 	struct json_object *metrics, *m, *n;
 
@@ -363,7 +359,7 @@ static struct json_object *t_metric(struct json_object *rec, const char *name)
 static void t_check_metric(struct __test_metadata *_metadata, struct json_object *rec,
 			   const char *name, const char *unit)
 {
-	struct json_object *m = t_metric(rec, name), *v;
+	struct json_object *m = t_metric_obj(rec, name), *v;
 
 	ASSERT_NE(NULL, m) TH_LOG("no metric %s", name);
 	ASSERT_TRUE(json_object_object_get_ex(m, "unit", &v));
@@ -490,7 +486,7 @@ TEST_F(run, no_store)
 	}
 	EXPECT_EQ(0, access(self->env_store, F_OK)) TH_LOG("no store at %s", self->env_store);
 	t_out_free(&r);
-	nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	t_rm_tree(self->dir);
 	ASSERT_EQ(0, mkdir(self->dir, 0700));
 
 	ASSERT_EQ(0, t_run(&r, "run", "access", "--vcpus", "1", "--mem-per-vcpu", "16M",

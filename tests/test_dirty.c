@@ -14,47 +14,11 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 #include "t_spawn.h"
 
 #define T_EXIT_FAILED	1	/* src/commands.h */
 #define T_EXIT_SKIPPED	4
-
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static double t_metric(struct json_object *rec, const char *name)
-{
-	struct json_object *metrics, *v;
-
-	if (!json_object_object_get_ex(rec, "metrics", &metrics))
-		return NAN;
-	for (size_t i = 0; i < json_object_array_length(metrics); i++) {
-		struct json_object *m = json_object_array_get_idx(metrics, i);
-
-		if (json_object_object_get_ex(m, "name", &v) && !strcmp(json_object_get_string(v), name) &&
-		    json_object_object_get_ex(m, "value", &v))
-			return json_object_get_double(v);
-	}
-	return NAN;
-}
-
-static const char *t_check(struct json_object *rec, const char *name)
-{
-	struct json_object *checks, *v;
-
-	if (!json_object_object_get_ex(rec, "checks", &checks))
-		return "";
-	for (size_t i = 0; i < json_object_array_length(checks); i++) {
-		struct json_object *c = json_object_array_get_idx(checks, i);
-
-		if (json_object_object_get_ex(c, "name", &v) && !strcmp(json_object_get_string(v), name) &&
-		    json_object_object_get_ex(c, "status", &v))
-			return json_object_get_string(v);
-	}
-	return "";
-}
 
 /* the harness longjmps out of failed assertions; nothing here lives across it */
 #pragma GCC diagnostic push
@@ -80,7 +44,7 @@ FIXTURE_SETUP(dirty)
 FIXTURE_TEARDOWN_PARENT(dirty)
 {
 	if (self->dir[0])
-		nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_rm_tree(self->dir);
 }
 
 FIXTURE_VARIANT(dirty) {

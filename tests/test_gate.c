@@ -33,6 +33,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "t_spawn.h"
 
@@ -436,11 +437,6 @@ TEST(config_keys)
 static char t_base[PATH_MAX];
 static pid_t t_base_pid;
 
-static int t_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void __attribute__((constructor)) t_base_create(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -454,7 +450,7 @@ static void __attribute__((constructor)) t_base_create(void)
 static void __attribute__((destructor)) t_base_remove(void)
 {
 	if (t_base[0] && getpid() == t_base_pid)
-		nftw(t_base, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_rm_tree(t_base);
 }
 
 /* A new, empty store path for one test in @buf. */

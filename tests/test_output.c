@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "hist_stats.h"
 #include "json_in.h"
@@ -96,14 +97,9 @@ static struct record *t_record(void)
 static char t_base[200];
 static pid_t t_base_pid;
 
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void t_rm_rf(const char *dir)
 {
-	nftw(dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	t_rm_tree(dir);
 }
 
 static void __attribute__((constructor)) t_base_create(void)

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "t_spawn.h"
 
@@ -135,11 +136,6 @@ static int t_store_run(struct store *s, const char *label, int k, uint64_t shift
 	return ret;
 }
 
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wclobbered"
 
@@ -192,7 +188,7 @@ FIXTURE_SETUP(report)
 FIXTURE_TEARDOWN_PARENT(report)
 {
 	if (self->dir[0])
-		nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_rm_tree(self->dir);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 #include "t_spawn.h"
 
 #define T_EXIT_ERROR 3	/* src/commands.h */
@@ -38,30 +39,6 @@ static bool t_have_qemu(void)
 	return system("command -v qemu-system-x86_64 >/dev/null 2>&1") == 0;
 }
 
-/* obj[path...] as a json_object, NULL when any step is missing. */
-static struct json_object *t_get(struct json_object *obj, const char *path)
-{
-	char buf[256], *save, *key;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (key = strtok_r(buf, ".", &save); key && obj; key = strtok_r(NULL, ".", &save))
-		if (!json_object_object_get_ex(obj, key, &obj))
-			return NULL;
-	return obj;
-}
-
-static const char *t_str(struct json_object *obj, const char *path)
-{
-	struct json_object *v = t_get(obj, path);
-
-	return v ? json_object_get_string(v) : "";
-}
-
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 /* Both fixtures: a scratch directory, and QEMU or a skip that says why. */
 #define T_RIG_SETUP()								\
 	do {									\
@@ -75,7 +52,7 @@ static int t_rm_one(const char *path, const struct stat *st, int flag, struct FT
 #define T_RIG_TEARDOWN()							\
 	do {									\
 		if (self->dir[0])						\
-			nftw(self->dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);	\
+			t_rm_tree(self->dir);	\
 	} while (0)
 
 /* the harness longjmps out of failed assertions; nothing here lives across it */
@@ -204,20 +181,6 @@ TEST_F_TIMEOUT(rig_access, on_node1, T_RIG_TEST_TIMEOUT)
 	EXPECT_EQ(16384, json_object_get_int64(t_get(nodes, "1")));
 	json_object_put(rec);
 	t_out_free(&r);
-}
-
-/* A metric's value from a record, NAN when absent. */
-static double t_metric(struct json_object *rec, const char *name)
-{
-	struct json_object *metrics = t_get(rec, "metrics");
-
-	for (size_t i = 0; metrics && i < json_object_array_length(metrics); i++) {
-		struct json_object *m = json_object_array_get_idx(metrics, i);
-
-		if (!strcmp(t_str(m, "name"), name))
-			return json_object_get_double(t_get(m, "value"));
-	}
-	return NAN;
 }
 
 FIXTURE(rig_aging) {

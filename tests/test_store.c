@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "commands.h"
 #include "json_in.h"
@@ -45,11 +46,6 @@
 static char t_base[200];
 static pid_t t_base_pid;
 
-static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void __attribute__((constructor)) t_base_create(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -63,7 +59,7 @@ static void __attribute__((constructor)) t_base_create(void)
 static void __attribute__((destructor)) t_base_remove(void)
 {
 	if (t_base[0] && getpid() == t_base_pid)
-		nftw(t_base, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		t_rm_tree(t_base);
 }
 
 /* A new directory for one test in @buf. */

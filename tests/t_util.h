@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test helpers shared by the test programs: removing a scratch tree, and
+ * reading a mmubench record (JSON) by path, metric or check.
+ */
+#ifndef MMUBENCH_T_UTIL_H
+#define MMUBENCH_T_UTIL_H
+
+#include <ftw.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#define T_UNUSED __attribute__((unused))
+
+static int t_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* Removes @dir and everything below it. */
+static T_UNUSED void t_rm_tree(const char *dir)
+{
+	nftw(dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* obj[path...] ("a.b.c") as a json_object, NULL when any step is missing. */
+static T_UNUSED struct json_object *t_get(struct json_object *obj, const char *path)
+{
+	char buf[256], *save, *key;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (key = strtok_r(buf, ".", &save); key && obj; key = strtok_r(NULL, ".", &save))
+		if (!json_object_object_get_ex(obj, key, &obj))
+			return NULL;
+	return obj;
+}
+
+static T_UNUSED const char *t_str(struct json_object *obj, const char *path)
+{
+	struct json_object *v = t_get(obj, path);
+
+	return v ? json_object_get_string(v) : "";
+}
+
+/* The element of the array rec[@array] whose "name" is @name, or NULL. */
+static struct json_object *t_named(struct json_object *rec, const char *array, const char *name)
+{
+	struct json_object *a = t_get(rec, array);
+
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *e = json_object_array_get_idx(a, i);
+
+		if (!strcmp(t_str(e, "name"), name))
+			return e;
+	}
+	return NULL;
+}
+
+/* A metric's value from a record, NAN when absent. */
+static T_UNUSED double t_metric(struct json_object *rec, const char *name)
+{
+	struct json_object *m = t_named(rec, "metrics", name), *v = m ? t_get(m, "value") : NULL;
+
+	return v ? json_object_get_double(v) : NAN;
+}
+
+/* A check's status ("pass", "fail", ...) from a record, "" when absent. */
+static T_UNUSED const char *t_check(struct json_object *rec, const char *name)
+{
+	struct json_object *c = t_named(rec, "checks", name);
+
+	return c ? t_str(c, "status") : "";
+}
+
+#endif
