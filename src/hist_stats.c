@@ -71,14 +71,21 @@ static int stats_cmp(const void *a, const void *b)
 
 double stats_median(const double *v, size_t n)
 {
+	size_t kept = 0;
 	double *s, m;
 
-	if (!n)
-		return NAN;
-	s = malloc(n * sizeof(*s));
+	s = malloc((n ? n : 1) * sizeof(*s));
 	if (!s)
 		return NAN;
-	memcpy(s, v, n * sizeof(*s));
+	/* NAN samples (nothing to measure in that epoch) are no order: left out */
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			s[kept++] = v[i];
+	n = kept;
+	if (!n) {
+		free(s);
+		return NAN;
+	}
 	qsort(s, n, sizeof(*s), stats_cmp);
 	m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 	free(s);

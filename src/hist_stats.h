@@ -23,7 +23,10 @@ double hist_mean(const struct hist *h);
 /* Add @src into @dst, as if @dst had recorded every value of both. */
 void hist_merge(struct hist *dst, const struct hist *src);
 
-/* NAN when there are no samples (fewer than two for the stddev). */
+/*
+ * NAN when there are no samples (fewer than two for the stddev). The median
+ * leaves NAN samples out (an epoch with nothing to measure).
+ */
 double stats_median(const double *v, size_t n);
 double stats_mean(const double *v, size_t n);
 double stats_stddev(const double *v, size_t n);	/* sample (n - 1) stddev */

@@ -223,20 +223,19 @@ void run_read_kvm_counters(struct run_ctx *ctx, struct run_kvm_counters *c)
 	uint64_t v;
 
 	memset(c, 0, sizeof(*c));
+	c->have_pf = true;
 	for (int i = 0; i < ctx->nvcpus; i++) {
 		struct kvm_stats *s = ctx->vcpus[i].stats;
 
 		if (s && !kvm_stats_read(s, "pf_taken", &v))
 			c->pf_taken += v;
+		else
+			c->have_pf = false;
 		if (s && !kvm_stats_read(s, "pf_fixed", &v))
 			c->pf_fixed += v;
 	}
-	if (ctx->vm_stats) {
-		if (!kvm_stats_read(ctx->vm_stats, "pages_4k", &v))
-			c->pages_4k = v;
-		if (!kvm_stats_read(ctx->vm_stats, "pages_2m", &v))
-			c->pages_2m = v;
-	}
+	c->have_pages = ctx->vm_stats && !kvm_stats_read(ctx->vm_stats, "pages_4k", &c->pages_4k) &&
+			!kvm_stats_read(ctx->vm_stats, "pages_2m", &c->pages_2m);
 }
 
 static void run_vcpu_fail(struct run_vcpu *v, int ret, const char *fmt, ...)

@@ -169,6 +169,7 @@ double run_cycles_to_ns(const struct run_ctx *ctx, double cycles);
 struct run_kvm_counters {
 	uint64_t pf_taken, pf_fixed;	/* summed over vCPUs */
 	uint64_t pages_4k, pages_2m;	/* VM */
+	bool have_pf, have_pages;	/* read from KVM's binary stats (else not reported) */
 };
 void run_read_kvm_counters(struct run_ctx *ctx, struct run_kvm_counters *c);
 

@@ -12,6 +12,7 @@
  *   PASS  memory_contents
  *   FAIL  placement: memory on node 1, asked for node 0
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,17 +82,23 @@ static void summary_metrics(FILE *out, const struct record *r)
 			continue;
 		}
 		fprintf(out, "%-6s", summary_direction(m->direction));
-		min = max = m->samples[0];
-		for (j = 1; j < m->nsamples; j++) {
+		min = INFINITY;
+		max = -INFINITY;
+		for (j = 0; j < m->nsamples; j++) {	/* NAN samples: nothing measured there */
 			if (m->samples[j] < min)
 				min = m->samples[j];
 			if (m->samples[j] > max)
 				max = m->samples[j];
 		}
+		if (min > max)
+			min = max = NAN;
 		fprintf(out, "  n=%zu  %s .. %s\n", m->nsamples,
 			record_format_value(min, lo, sizeof(lo)),
 			record_format_value(max, hi, sizeof(hi)));
 	}
+	if (several)
+		fprintf(out, "  (value with samples: their median, unless `mmubench list` says the metric "
+			"is pooled or a total)\n");
 }
 
 /* Formats the count and the five percentiles of @rh into @cols (empty strings when no count). */

@@ -43,8 +43,8 @@ static const struct metric_desc access_metrics[] = {
 	{ "warmup_ns_per_page", "ns/page", "lower", "first pass after populate" },
 	{ "populate_pf_taken", "faults", "info", "KVM pf_taken during populate, all vCPUs" },
 	{ "access_pf_taken", "faults", "info", "KVM pf_taken during the passes" },
-	{ "pages_4k", "pages", "info", "KVM 4K mappings after populate (VM stat)" },
-	{ "pages_2m", "pages", "info", "KVM 2M mappings after populate (VM stat)" },
+	{ "pages_4k", "pages", "info", "KVM 4K mappings after populate (VM stat, whole VM)" },
+	{ "pages_2m", "pages", "info", "KVM 2M mappings after populate (VM stat, whole VM)" },
 	{ NULL }
 };
 
@@ -170,12 +170,16 @@ static int access_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	}
 	record_add_metric(ctx->rec, "warmup_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
 			  warmup, ctx->nvcpus);
-	record_add_value(ctx->rec, "populate_pf_taken", "faults", DIR_INFO,
-			 st->after_populate.pf_taken - st->before.pf_taken);
-	record_add_value(ctx->rec, "access_pf_taken", "faults", DIR_INFO,
-			 st->after_access.pf_taken - st->after_populate.pf_taken);
-	record_add_value(ctx->rec, "pages_4k", "pages", DIR_INFO, st->after_populate.pages_4k);
-	record_add_value(ctx->rec, "pages_2m", "pages", DIR_INFO, st->after_populate.pages_2m);
+	if (st->after_access.have_pf) {
+		record_add_value(ctx->rec, "populate_pf_taken", "faults", DIR_INFO,
+				 st->after_populate.pf_taken - st->before.pf_taken);
+		record_add_value(ctx->rec, "access_pf_taken", "faults", DIR_INFO,
+				 st->after_access.pf_taken - st->after_populate.pf_taken);
+	}
+	if (st->after_populate.have_pages) {
+		record_add_value(ctx->rec, "pages_4k", "pages", DIR_INFO, st->after_populate.pages_4k);
+		record_add_value(ctx->rec, "pages_2m", "pages", DIR_INFO, st->after_populate.pages_2m);
+	}
 	record_add_hist(ctx->rec, "populate_latency", "us", us, h);
 	free(ns);
 	free(rate);

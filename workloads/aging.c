@@ -102,21 +102,26 @@ static const struct metric_desc aging_metrics[] = {
 	{ "old_pages", "pages", "info", "per epoch: truly old" },
 	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass with the verdict read, less waiting" },
 	{ "aging_wait_ms", "ms", "info", "per pass: time the driver waited on the kernel (DAMON's next aggregation)" },
-	{ "pages_covered", "pages", "info", "per epoch: pages the driver had an opinion on (drivers that say)" },
+	{ "pages_covered", "pages", "info", "per pass: pages the driver looked at: its memcg's pgscan (mglru, memcg; "
+	  "may include the VMM's own pages), pages in DAMON regions (damon), present PFNs (idle)" },
 	{ "aging_ms_per_gib", "ms/GiB", "lower", "pass time per GiB of guest memory" },
 	{ "vcpu_rate_ratio", "ratio", "higher", "access rate during aging / rate without aging" },
 	{ "baseline_mpages_per_s", "Mpages/s", "higher", "access rate per vCPU without aging" },
-	{ "hot_evicted_pages", "pages", "lower", "eviction drivers: truly-young pages evicted, all epochs" },
+	{ "hot_evicted_pages", "pages", "lower", "eviction drivers: truly-young pages evicted, all epochs, "
+	  "before --inject-false-old" },
 	{ "refaults", "pages", "info", "vmstat workingset_refault_anon + _file during aging" },
 	{ "swapins", "pages", "info", "vmstat pswpin during aging" },
 	{ "swapouts", "pages", "info", "vmstat pswpout during aging: pages reclaim wrote to swap" },
-	{ "evicted_seen_pages", "pages", "info", "eviction drivers: verdict old (absent right after eviction), all epochs" },
+	{ "evicted_seen_pages", "pages", "info", "eviction drivers: pages absent right after each pass, summed over "
+	  "passes (a page evicted once and not touched again counts in every later pass)" },
 	{ "pf_taken", "faults", "info", "KVM pf_taken during aging, all vCPUs" },
 	{ "access_p99_us", "us", "lower", "guest access latency p99 during aging" },
 	{ "age_hva_pages", "pages", "info", "per pass: kvm:kvm_age_hva pages in guest memory" },
 	{ "test_age_hva_events", "events", "info", "per pass: kvm:kvm_test_age_hva in guest memory" },
 	{ "unmap_hva_pages", "pages", "info", "per pass: kvm:kvm_unmap_hva_range pages in guest memory" },
 	{ "background_age_hva_pages", "pages", "info", "between passes: aging by others (e.g. a system kdamond)" },
+	{ "trace_lost_events", "events", "info", "kvm trace events the ring buffer dropped (non-zero: the *_hva "
+	  "counts are lower bounds)" },
 	{ "baseline_access_p99_us", "us", "lower", "guest access latency p99 without aging" },
 	{ NULL }
 };
@@ -151,6 +156,7 @@ struct aging_state {
 	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
 	struct kvm_trace *kt;			/* KVM's MMU-notifier tracepoints, NULL if unavailable */
 	struct kvm_trace_counts trace_pending;
+	uint64_t trace_lost;		/* events the ring buffer dropped, all reads */
 	struct json_object *notes;		/* the driver's per-pass notes */
 	double *age_e, *test_age_e, *unmap_e, *bg_age_e;
 };
@@ -251,6 +257,7 @@ static uint64_t aging_kvm_trace_take(struct aging_state *st, enum kvm_trace_even
 		return 0;
 	kvm_trace_read(st->kt, &c);
 	st->trace_pending = c;
+	st->trace_lost += c.lost;
 	return pages ? c.ev[ev].pages : c.ev[ev].events;
 }
 
@@ -427,7 +434,7 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 			 st->baseline_rate / 1e6);
 	if (st->driver->kind == AGING_EVICTED_KEPT)
 		record_add_value(r, "hot_evicted_pages", "pages", DIR_LOWER_IS_BETTER,
-				 st->total.false_old);
+				 st->total_raw.false_old);	/* the driver's, without injection */
 	/* totals over the aging phase, per-epoch deltas as samples */
 	m = record_add_metric(r, "refaults", "pages", DIR_INFO, st->refaults_e, n);
 	if (m)
@@ -439,14 +446,20 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 			m->value = st->vm_after.swapouts - st->vm_before.swapouts;
 		record_add_value(r, "evicted_seen_pages", "pages", DIR_INFO, st->evicted_seen);
 	}
-	m = record_add_metric(r, "pf_taken", "faults", DIR_INFO, st->pf_taken_e, n);
-	if (m)
-		m->value = st->kvm_after.pf_taken - st->kvm_before.pf_taken;
+	if (st->kvm_after.have_pf) {
+		m = record_add_metric(r, "pf_taken", "faults", DIR_INFO, st->pf_taken_e, n);
+		if (m)
+			m->value = st->kvm_after.pf_taken - st->kvm_before.pf_taken;
+	}
 	if (st->kt) {
 		record_add_metric(r, "age_hva_pages", "pages", DIR_INFO, st->age_e, n);
 		record_add_metric(r, "test_age_hva_events", "events", DIR_INFO, st->test_age_e, n);
 		record_add_metric(r, "unmap_hva_pages", "pages", DIR_INFO, st->unmap_e, n);
 		record_add_metric(r, "background_age_hva_pages", "pages", DIR_INFO, st->bg_age_e, n);
+		record_add_value(r, "trace_lost_events", "events", DIR_INFO, st->trace_lost);
+		if (st->trace_lost)
+			fprintf(stderr, "mmubench: the trace ring buffer dropped %" PRIu64 " events: the "
+				"*_hva counts are lower bounds\n", st->trace_lost);
 	}
 	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
 	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,

@@ -114,18 +114,23 @@ static const struct metric_desc dirty_metrics[] = {
 	{ "get_ms_per_gib", "ms/GiB", "lower", "KVM_GET_DIRTY_LOG time per GiB of guest memory" },
 	{ "clear_ms_per_gib", "ms/GiB", "lower", "KVM_CLEAR_DIRTY_LOG time per GiB" },
 	{ "harvest_ms_per_gib", "ms/GiB", "lower", "ring: collecting the rings per GiB" },
-	{ "reset_ms_per_gib", "ms/GiB", "lower", "ring: KVM_RESET_DIRTY_RINGS per GiB" },
-	{ "kick_us", "us", "lower", "ring: kicking every vCPU out of KVM_RUN before a harvest (flushes PML)" },
+	{ "reset_ms_per_gib", "ms/GiB", "lower", "ring: the harvest's KVM_RESET_DIRTY_RINGS per GiB (not the "
+	  "resets vCPUs do at ring-full exits)" },
+	{ "kick_us", "us", "lower", "ring: kicking every vCPU out of KVM_RUN before a harvest (flushes PML); "
+	  "polled every 20 us" },
 	{ "iteration_ms", "ms", "lower", "whole harvest, all memslots" },
 	{ "ring_full_exits", "exits", "info", "ring: KVM_EXIT_DIRTY_RING_FULL" },
 	{ "vcpu_rate_ratio", "ratio", "higher", "access rate while logging / without" },
-	{ "write_fault_p50_us", "us", "lower", "while logging: median of the writes over --fault-threshold (guest TSC)" },
-	{ "write_fault_p99_us", "us", "lower", "while logging: p99 of those writes" },
-	{ "write_faults", "accesses", "info", "while logging: writes over --fault-threshold" },
+	{ "write_fault_p50_us", "us", "lower", "while logging: median of the accesses over --fault-threshold "
+	  "(guest TSC; all writes at the default --write-pct 100)" },
+	{ "write_fault_p99_us", "us", "lower", "while logging: p99 of those accesses" },
+	{ "write_faults", "accesses", "info", "while logging: accesses over --fault-threshold (any exit that "
+	  "stretches an access counts)" },
+	{ "populate_p99_us", "us", "lower", "first touch of each page, p99 (guest TSC)" },
 	{ "baseline_write_p99_us", "us", "lower", "guest write latency p99 without logging, all writes" },
 	{ "pf_taken", "faults", "info", "KVM pf_taken while logging" },
-	{ "pages_2m_before", "pages", "info", "KVM 2M mappings before logging (eager split)" },
-	{ "pages_2m_after", "pages", "info", "KVM 2M mappings after enabling logging" },
+	{ "pages_2m_before", "pages", "info", "KVM stat pages_2m (2M mappings, whole VM) before logging" },
+	{ "pages_2m_after", "pages", "info", "the same after enabling logging (eager split lowers it)" },
 	{ NULL }
 };
 
@@ -154,7 +159,7 @@ struct dirty_state {
 	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
 	uint64_t t_prev_a, ring_full;
 	double baseline_rate, enable_ms, disable_ms;
-	uint64_t lost, spurious, reported_total, oracle_missed;
+	uint64_t lost, spurious, judged, oracle_missed;
 	uint64_t first_lost_page[DIRTY_SHOW_LOST];
 	int first_lost_slot[DIRTY_SHOW_LOST], nfirst_lost;
 	double *get_ms, *clear_ms, *harvest_ms, *reset_ms, *kick_us, *iter_ms, *written_n, *reported_n, *ratio;
@@ -393,14 +398,16 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
 			if (!bitmap_test(s->got, p))
 				continue;
 			reported++;
-			/* initially set: the first harvest reports everything, by design */
-			if (!bitmap_test(s->window, p) && !(first && cfg->initially_set))
+			/* initially set: the first harvest reports everything, by design: not judged */
+			if (first && cfg->initially_set)
+				continue;
+			st->judged++;
+			if (!bitmap_test(s->window, p))
 				st->spurious++;
 		}
 	}
 	st->written_n[st->iter] = written;
 	st->reported_n[st->iter] = reported;
-	st->reported_total += reported;
 }
 
 /*
@@ -498,8 +505,9 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->iter_ms[st->iter] = (t1 - t0) / 1e6;
 	for (int i = 0; i < ctx->nvcpus; i++)
 		accesses += st->a[i] - st->prev_a[i];
-	st->ratio[st->iter] = accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus /
-			      st->baseline_rate;
+	st->ratio[st->iter] = st->baseline_rate > 0 ?
+			      accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus /
+			      st->baseline_rate : NAN;
 	dirty_check(ctx, st, first);
 	/* the first scan also saw the writes from before logging was on: check from the second */
 	if (st->uffd)
@@ -551,7 +559,7 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 
 	record_add_value(r, "lost_pages", "pages", DIR_LOWER_IS_BETTER, st->lost);
 	record_add_value(r, "spurious_pct", "%", DIR_LOWER_IS_BETTER,
-			 st->reported_total ? 100.0 * st->spurious / st->reported_total : 0);
+			 st->judged ? 100.0 * st->spurious / st->judged : NAN);
 	record_add_metric(r, "written_pages", "pages", DIR_INFO, st->written_n, n);
 	record_add_metric(r, "reported_pages", "pages", DIR_INFO, st->reported_n, n);
 	record_add_value(r, "enable_ms", "ms", DIR_LOWER_IS_BETTER, st->enable_ms);
@@ -568,10 +576,13 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	}
 	record_add_metric(r, "iteration_ms", "ms", DIR_LOWER_IS_BETTER, st->iter_ms, n);
 	record_add_metric(r, "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER, st->ratio, n);
-	record_add_value(r, "pf_taken", "faults", DIR_INFO,
-			 st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
-	record_add_value(r, "pages_2m_before", "pages", DIR_INFO, st->kvm_before.pages_2m);
-	record_add_value(r, "pages_2m_after", "pages", DIR_INFO, st->kvm_logging.pages_2m);
+	if (st->kvm_after.have_pf)
+		record_add_value(r, "pf_taken", "faults", DIR_INFO,
+				 st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
+	if (st->kvm_after.have_pages) {
+		record_add_value(r, "pages_2m_before", "pages", DIR_INFO, st->kvm_before.pages_2m);
+		record_add_value(r, "pages_2m_after", "pages", DIR_INFO, st->kvm_logging.pages_2m);
+	}
 	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, "populate_p99_us",
 			   NULL);
 	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,
