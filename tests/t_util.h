@@ -6,10 +6,13 @@
 #ifndef MMUBENCH_T_UTIL_H
 #define MMUBENCH_T_UTIL_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #define T_UNUSED __attribute__((unused))
@@ -73,6 +76,20 @@ static T_UNUSED const char *t_check(struct json_object *rec, const char *name)
 	struct json_object *c = t_named(rec, "checks", name);
 
 	return c ? t_str(c, "status") : "";
+}
+
+/* Why KVM cannot run guests here (in @why), or NULL when /dev/kvm opens read-write. */
+static T_UNUSED const char *t_kvm_unusable(char *why, size_t len)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	snprintf(why, len, "cannot open /dev/kvm read-write: %s (needs a KVM host: kvm_intel, kvm_amd or kvm_pvm loaded, and access to /dev/kvm)",
+		 strerror(errno));
+	return why;
 }
 
 #endif

@@ -311,20 +311,6 @@ FIXTURE_TEARDOWN_PARENT(run)
 		t_rm_tree(self->dir);
 }
 
-/* Why KVM cannot run guests here (in @why), or NULL when /dev/kvm opens read-write. */
-static const char *t_kvm_unusable(char *why, size_t len)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd >= 0) {
-		close(fd);
-		return NULL;
-	}
-	snprintf(why, len, "cannot open /dev/kvm read-write: %s (needs a KVM host: kvm_intel, kvm_amd or kvm_pvm loaded, and access to /dev/kvm)",
-		 strerror(errno));
-	return why;
-}
-
 static int t_dir_entries(const char *dir)
 {
 	struct dirent *de;
@@ -532,14 +518,12 @@ TEST(kvm_hold)
 {
 	char *argv[] = { MMUBENCH_BIN, "kvm-hold", NULL };
 	posix_spawn_file_actions_t fa;
-	char buf[16] = "";
-	int pipefd[2], fd, wstatus;
+	char buf[16] = "", why[256];
+	int pipefd[2], wstatus;
 	pid_t pid;
 
-	fd = open("/dev/kvm", O_RDWR);
-	if (fd < 0)
-		SKIP(return, "/dev/kvm cannot be opened: %s", strerror(errno));
-	close(fd);
+	if (t_kvm_unusable(why, sizeof(why)))
+		SKIP(return, "%s", why);
 	ASSERT_EQ(0, pipe(pipefd));
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);

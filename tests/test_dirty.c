@@ -31,11 +31,10 @@ FIXTURE(dirty) {
 
 FIXTURE_SETUP(dirty)
 {
-	int fd = open("/dev/kvm", O_RDWR);
+	char why[256];
 
-	if (fd < 0)
-		SKIP(return, "/dev/kvm cannot be opened: %s", strerror(errno));
-	close(fd);
+	if (t_kvm_unusable(why, sizeof(why)))
+		SKIP(return, "%s", why);
 	snprintf(self->dir, sizeof(self->dir), "/tmp/mmubench-test-dirty.XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	snprintf(self->json, sizeof(self->json), "%s/r.json", self->dir);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "probe.h"
 #include "kvm.h"
 #include "kvm_trace.h"
 #include "util.h"
@@ -432,12 +433,10 @@ TEST(live_unmap_counted_exactly)
 	struct kvm_vm *vm = NULL;
 	char err[512], *mem, *other;
 	struct kvm_trace_range r;
-	int fd, ret;
+	int ret;
 
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		SKIP(return, "/dev/kvm cannot be opened: %s", strerror(errno));
-	close(fd);
+	if (probe_kvm_usable(err, sizeof(err)))
+		SKIP(return, "%s", err);
 	ASSERT_EQ(0, kvm_vm_create(&vm, err, sizeof(err))) {
 		TH_LOG("%s", err);
 	}

@@ -310,7 +310,8 @@ TEST(command_without_lru_gen)
 	char err[256] = "";
 
 	if (sysfs_exists(LRU_GEN_DEBUGFS))
-		SKIP(return, "%s exists: commands would act on this kernel", LRU_GEN_DEBUGFS);
+		SKIP(return, "%s exists: commands would act on this kernel; the error path is checked "
+		     "where CONFIG_LRU_GEN is off or debugfs is not mounted", LRU_GEN_DEBUGFS);
 	EXPECT_EQ(-ENOENT, lru_gen_command("+ 1 0 7 1 1", err, sizeof(err)));
 	EXPECT_NE(NULL, strstr(err, "\"+ 1 0 7 1 1\"")) {
 		TH_LOG("%s", err);

@@ -88,6 +88,7 @@ TEST_F_TIMEOUT(rig, probe_inside, T_RIG_TEST_TIMEOUT)
 	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "kvm.tdp.enabled")));
 	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "kvm.nested.usable")));
 	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "mm.mglru.present")));
+	ASSERT_NE(NULL, t_get(probe, "mm.mglru.enabled"));
 	EXPECT_STRNE("0x0000", t_str(probe, "mm.mglru.enabled"));
 	EXPECT_TRUE(json_object_get_boolean(t_get(probe, "mm.memcg.v2_memory")));
 	nodes = t_get(probe, "topology.nodes");
@@ -305,8 +306,11 @@ TEST_F_TIMEOUT(rig_dirty, nothing_lost, T_RIG_TEST_TIMEOUT)
 	EXPECT_LT(0, t_metric(rec, "written_pages"));
 	checks = t_get(rec, "checks");
 	ASSERT_NE(NULL, checks);
-	for (size_t i = 0; i < json_object_array_length(checks); i++)
+	ASSERT_LT(0, json_object_array_length(checks));
+	EXPECT_STREQ("pass", t_check(rec, "no_lost_pages"));
+	for (size_t i = 0; i < json_object_array_length(checks); i++) {
 		EXPECT_STREQ("pass", t_str(json_object_array_get_idx(checks, i), "status"));
+	}
 	json_object_put(rec);
 	t_out_free(&r);
 }
@@ -380,7 +384,7 @@ TEST_F_TIMEOUT(rig, sigterm_stops_the_guest, T_RIG_TEST_TIMEOUT)
 	/* orphans would become our children: then waitpid() can see them */
 	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
 	setenv("TMPDIR", self->dir, 1);
-	ASSERT_EQ(0, t_run_signalled(&r, SIGTERM, 5000, "rig", "--kernel", t_kernel(),
+	ASSERT_EQ(0, t_run_signalled(&r, SIGTERM, "mmubench rig: booting", "rig", "--kernel", t_kernel(),
 				     "--cmdline", "rdinit=/bin/busybox -- sleep 3600", "--no-store",
 				     "--", "probe", NULL));
 	unsetenv("TMPDIR");
