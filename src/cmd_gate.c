@@ -34,7 +34,7 @@ static const struct opt_desc gate_options[] = {
 	{ "rules", OPT_STRING, GCFG(rules), NULL, "FILE",
 	  "rules file [default: built-in, the same as results/gate.rules]" },
 	{ "store", OPT_STRING, GCFG(store), NULL, "FILE",
-	  "SQLite results store [default: $MMUBENCH_STORE or results/mmubench.db]" },
+	  "SQLite results store [default: $MMUBENCH_STORE, else the source tree's results/mmubench.db when writable, else ~/.local/share/mmubench/mmubench.db ($XDG_DATA_HOME)]" },
 	{ "ktap", OPT_FLAG, GCFG(ktap), NULL, NULL,
 	  "print KTAP (a test point per metric and config) instead of the table" },
 	OPT_END

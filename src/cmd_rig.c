@@ -78,9 +78,11 @@ static const struct opt_desc rig_options[] = {
 	  "auto: KVM with nested when /dev/kvm is VMX or SVM, else TCG (EPYC model with SVM and NPT)",
 	  .choices = accel_names },
 	{ "tcg-threads", OPT_ENUM, RCFG(tcg_threads), "multi", NULL,
-	  "TCG only. multi: a host thread per guest CPU (MTTCG); a rare int3 oops it causes "
-	  "after the guest patches kernel text is retried (--retries). single: all guest CPUs "
-	  "on one thread, no such oops, about 3 times slower with 2 CPUs",
+	  "TCG only. multi: a host thread per guest CPU (MTTCG); its rare int3 oops after the "
+	  "guest patches kernel text is retried (--retries), and the guest holds an idle VM "
+	  "(mmubench kvm-hold) to avoid most of them. single: one host thread for all guest "
+	  "CPUs, no such oops seen, about 3.4 times slower with 2 busy CPUs; use it for "
+	  "nested-TDP dirty runs (README)",
 	  .choices = tcg_thread_names },
 	{ "cpus", OPT_UINT, RCFG(cpus), "2", "N", "guest CPUs", .min = 1, .max = 64 },
 	{ "mem", OPT_SIZE, RCFG(mem), "4G", "SIZE", "guest memory", .min = 256 << 20, .max = 1ull << 40 },
@@ -93,9 +95,9 @@ static const struct opt_desc rig_options[] = {
 	{ "timeout", OPT_UINT, RCFG(timeout_s), "900", "SEC", "kill the guest after SEC seconds",
 	  .min = 10, .max = 86400 },
 	{ "retries", OPT_UINT, RCFG(retries), "1", "N",
-	  "boot again up to N times when the guest dies before the command starts "
-	  "(TCG on a loaded host) or hits an int3 oops under MTTCG (every retry is "
-	  "reported and recorded in env.rig.retried)", .max = 10 },
+	  "boot again up to N times when the guest dies before the command starts, "
+	  "or hits an int3 oops under MTTCG (every retry is reported and recorded in "
+	  "env.rig.retried)", .max = 10 },
 	{ "store", OPT_STRING, RCFG(store), NULL, "FILE", "host store for the records [default: as run]" },
 	{ "no-store", OPT_FLAG, RCFG(no_store), NULL, NULL, "do not store the records on the host" },
 	{ "json-dir", OPT_STRING, RCFG(json_dir), NULL, "DIR", "also write each record to DIR/RUN_ID.json" },

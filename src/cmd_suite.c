@@ -153,7 +153,7 @@ int cmd_suite(int argc, char **argv)
 		printf("usage: mmubench suite JOBFILE [options]\n\n"
 		       "Runs every config of a job file (INI: [global] options, then one section per\n"
 		       "scenario; a comma list is a matrix; rig = KERNEL runs it in the test rig).\n"
-		       "Job files shipped: workloads/quick.job (minutes), workloads/nightly.job.\n"
+		       "Job files shipped: workloads/quick.job (about 10 s a repeat), workloads/nightly.job.\n"
 		       "Every run is stored with the label; then `mmubench gate` and `mmubench report`.\n\n");
 		opts_help(stdout, groups);
 		printf("\nExit status: 0 all passed or skipped, 1 a check failed, 3 a run errored.\n");

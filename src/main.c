@@ -38,7 +38,9 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nStart with:  mmubench probe  then  mmubench run access\n"
-		     "Nightly:     mmubench suite workloads/nightly.job --repeat 3 --label L; gate; report\n");
+		     "Nightly:     mmubench suite workloads/nightly.job --repeat 3 --label NEW, then\n"
+		     "             mmubench gate --baseline OLD --candidate NEW, mmubench report --out DIR\n"
+		     "             (scripts/nightly does all three)\n");
 }
 
 int main(int argc, char **argv)

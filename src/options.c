@@ -214,6 +214,33 @@ static const char *opt_type_metavar(const struct opt_desc *o)
 	}
 }
 
+#define OPTS_HELP_INDENT	31	/* "  " + 28 columns of option + " " */
+#define OPTS_HELP_WIDTH		79
+
+/* @text from column OPTS_HELP_INDENT, words wrapped at OPTS_HELP_WIDTH. */
+static void opts_print_wrapped(FILE *out, const char *text, int col)
+{
+	const char *p = text;
+
+	while (*p) {
+		int room = OPTS_HELP_WIDTH - col, len = (int)strlen(p), cut = len;
+
+		if (len > room) {
+			for (cut = room; cut > 0 && p[cut] != ' '; cut--)
+				;
+			if (!cut)	/* one word longer than the line */
+				cut = strcspn(p, " ");
+		}
+		fprintf(out, "%.*s\n", cut, p);
+		p += cut;
+		while (*p == ' ')
+			p++;
+		if (*p)
+			fprintf(out, "%*s", OPTS_HELP_INDENT, "");
+		col = OPTS_HELP_INDENT;
+	}
+}
+
 void opts_help(FILE *out, const struct opt_group *groups)
 {
 	for (int t = 0; groups[t].opts; t++) {
@@ -233,10 +260,18 @@ void opts_help(FILE *out, const struct opt_group *groups)
 					 o->metavar ? o->metavar : choices);
 			} else
 				snprintf(left, sizeof(left), "--%s %s", o->name, opt_type_metavar(o));
-			fprintf(out, "  %-28s %s", left, o->help);
+			char text[1024];
+
+			snprintf(text, sizeof(text), "%s", o->help);
 			if (o->def && o->type != OPT_FLAG)
-				fprintf(out, " [default: %s]", o->def);
-			fputc('\n', out);
+				snprintf(text + strlen(text), sizeof(text) - strlen(text), " [default: %s]",
+					 o->def);
+			/* an option too wide for its column gets its text on the next line */
+			if (strlen(left) > 28)
+				fprintf(out, "  %s\n%*s", left, OPTS_HELP_INDENT, "");
+			else
+				fprintf(out, "  %-28s ", left);
+			opts_print_wrapped(out, text, OPTS_HELP_INDENT);
 		}
 		fputc('\n', out);
 	}

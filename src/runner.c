@@ -71,7 +71,7 @@ const struct opt_desc run_common_options[] = {
 	  "label for grouping runs (kernel release, commit)" },
 	{ "json", OPT_STRING, CFG(json), NULL, "FILE", "write the full record to FILE (atomically)" },
 	{ "store", OPT_STRING, CFG(store), NULL, "FILE",
-	  "SQLite results store [default: $MMUBENCH_STORE or results/mmubench.db]" },
+	  "SQLite results store [default: $MMUBENCH_STORE, else the source tree's results/mmubench.db when writable, else ~/.local/share/mmubench/mmubench.db ($XDG_DATA_HOME)]" },
 	{ "no-store", OPT_FLAG, CFG(no_store), NULL, NULL, "do not append the record to the store" },
 	{ "ktap", OPT_FLAG, CFG(ktap), NULL, NULL, "print KTAP instead of the human summary" },
 	{ "quiet", OPT_FLAG, CFG(quiet), NULL, NULL, "no progress lines on stderr" },

@@ -92,4 +92,35 @@ static T_UNUSED const char *t_kvm_unusable(char *why, size_t len)
 	return why;
 }
 
+/*
+ * The --help entry of option --@name in @text: its line and the lines that
+ * continue it (indented: opts_help() wraps at 79 columns), joined by single
+ * blanks, so a test can look for a whole sentence. NULL when absent.
+ */
+static T_UNUSED char *t_help_entry(const char *text, const char *name, char *entry, size_t len)
+{
+	char needle[64];
+	const char *p, *nl;
+	size_t n = 0;
+
+	snprintf(needle, sizeof(needle), "\n  --%s ", name);
+	p = strstr(text, needle);
+	if (!p || !len)
+		return NULL;
+	entry[0] = 0;
+	for (p++; *p; p = nl + 1) {
+		while (n && *p == ' ')	/* a continuation's indent becomes one blank */
+			p++;
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p);
+		snprintf(entry + n, len - n, "%s%.*s", n ? " " : "", (int)(nl - p), p);
+		n = strlen(entry);
+		/* the next line continues this entry only if it is indented past the option column */
+		if (!*nl || strncmp(nl + 1, "                               ", 31))
+			break;
+	}
+	return entry;
+}
+
 #endif

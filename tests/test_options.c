@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "kselftest_harness.h"
+#include "t_util.h"
 
 #include "options.h"
 #include "runner.h"
@@ -424,22 +425,6 @@ TEST(to_json)
 	json_object_put(o);
 }
 
-/* The line of @text that starts with "  --@name" followed by a blank, or NULL. */
-static char *t_help_line(const char *text, const char *name, char *line, size_t len)
-{
-	char needle[64];
-	const char *p, *nl;
-
-	snprintf(needle, sizeof(needle), "\n  --%s ", name);
-	p = strstr(text, needle);
-	if (!p)
-		return NULL;
-	p++;
-	nl = strchr(p, '\n');
-	snprintf(line, len, "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
-	return line;
-}
-
 TEST(help_text)
 {
 	char *text = NULL, line[512], want[128];
@@ -459,7 +444,7 @@ TEST(help_text)
 	EXPECT_NE(NULL, strstr(text, "-h, --help"));
 	for (int g = 0; g < 2; g++) {
 		for (const struct opt_desc *d = t.groups[g].opts; d->name; d++) {
-			ASSERT_NE(NULL, t_help_line(text, d->name, line, sizeof(line)))
+			ASSERT_NE(NULL, t_help_entry(text, d->name, line, sizeof(line)))
 				TH_LOG("--%s is missing from the help", d->name);
 			EXPECT_NE(NULL, strstr(line, d->help)) TH_LOG("%s", line);
 			if (!d->def || d->type == OPT_FLAG)
@@ -468,11 +453,11 @@ TEST(help_text)
 			EXPECT_NE(NULL, strstr(line, want)) TH_LOG("no %s in: %s", want, line);
 		}
 	}
-	ASSERT_NE(NULL, t_help_line(text, "pattern", line, sizeof(line)));
+	ASSERT_NE(NULL, t_help_entry(text, "pattern", line, sizeof(line)));
 	EXPECT_NE(NULL, strstr(line, "sequential|uniform|hotcold|zipf")) TH_LOG("%s", line);
-	ASSERT_NE(NULL, t_help_line(text, "mode", line, sizeof(line)));
+	ASSERT_NE(NULL, t_help_entry(text, "mode", line, sizeof(line)));
 	EXPECT_NE(NULL, strstr(line, "fast|slow|careful")) TH_LOG("%s", line);
-	ASSERT_NE(NULL, t_help_line(text, "mem-per-vcpu", line, sizeof(line)));
+	ASSERT_NE(NULL, t_help_entry(text, "mem-per-vcpu", line, sizeof(line)));
 	EXPECT_NE(NULL, strstr(line, "--mem-per-vcpu SIZE")) TH_LOG("%s", line);
 	free(text);
 }

@@ -63,8 +63,8 @@ static const struct opt_desc aging_options[] = {
 	{ "interval", OPT_UINT, GCFG(interval_ms), "1000", "MS", "epoch length",
 	  .min = 50, .max = 3600000, .record = true },
 	{ "inject-false-old", OPT_DOUBLE, GCFG(inject_false_old), "0", "PCT",
-	  "test the metric: flip this share of young verdicts to old; the reported false-old "
-	  "rate must rise by it", .min = 0, .max = 100, .record = true },
+	  "test the metric: flip this share of young verdicts to old; with the driver's "
+	  "own rate r, false_old_pct must become r + PCT * (1 - r/100)", .min = 0, .max = 100, .record = true },
 	{ "shift-every", OPT_UINT, GCFG(shift_every), "0", "K",
 	  "hotcold: move the hot set every K aging epochs (0: never), a shifting working set",
 	  .record = true },
