@@ -64,8 +64,8 @@ struct rig_config {
 
 static const char *const accel_names[] = { "auto", "kvm", "tcg", NULL };
 
-enum rig_tcg_threads { RIG_TCG_MULTI, RIG_TCG_SINGLE };
-static const char *const tcg_thread_names[] = { "multi", "single", NULL };
+enum rig_tcg_threads { RIG_TCG_AUTO, RIG_TCG_MULTI, RIG_TCG_SINGLE };
+static const char *const tcg_thread_names[] = { "auto", "multi", "single", NULL };
 
 #define RCFG(f) offsetof(struct rig_config, f)
 
@@ -77,12 +77,12 @@ static const struct opt_desc rig_options[] = {
 	{ "accel", OPT_ENUM, RCFG(accel), "auto", NULL,
 	  "auto: KVM with nested when /dev/kvm is VMX or SVM, else TCG (EPYC model with SVM and NPT)",
 	  .choices = accel_names },
-	{ "tcg-threads", OPT_ENUM, RCFG(tcg_threads), "multi", NULL,
-	  "TCG only. multi: a host thread per guest CPU (MTTCG); its rare int3 oops after the "
-	  "guest patches kernel text is retried (--retries), and the guest holds an idle VM "
-	  "(mmubench kvm-hold) to avoid most of them. single: one host thread for all guest "
-	  "CPUs, no such oops seen, about 3.4 times slower with 2 busy CPUs; use it for "
-	  "nested-TDP dirty runs (README)",
+	{ "tcg-threads", OPT_ENUM, RCFG(tcg_threads), "auto", NULL,
+	  "TCG only. single: one host thread for all guest CPUs, about 3.4 times slower with "
+	  "2 busy CPUs. multi: a host thread per guest CPU (MTTCG), which with QEMU 7.2 now "
+	  "and then breaks a nested-TDP guest (a triple fault) and oopses on kernel text "
+	  "patching (avoided with maxcpus=1 and an idle VM, mmubench kvm-hold; retried, "
+	  "--retries). auto: single with TDP, multi with the shadow MMU (npt=0, ept=0); see README",
 	  .choices = tcg_thread_names },
 	{ "cpus", OPT_UINT, RCFG(cpus), "2", "N", "guest CPUs", .min = 1, .max = 64 },
 	{ "mem", OPT_SIZE, RCFG(mem), "4G", "SIZE", "guest memory", .min = 256 << 20, .max = 1ull << 40 },
@@ -121,6 +121,8 @@ struct rig {
 	char release[128];
 	const char *accel;		/* "kvm" or "tcg" */
 	const char *accel_reason;
+	int tcg_threads;		/* resolved: RIG_TCG_MULTI or RIG_TCG_SINGLE */
+	const char *tcg_threads_reason;
 	char tail[RIG_TAIL_LINES][256];	/* last console lines, for errors */
 	unsigned int ntail;
 	char guest_error[512];		/* MMUBENCH-RIG-ERROR or a panic line */
@@ -133,7 +135,7 @@ struct rig {
 /* Under multi-threaded TCG the guest holds one idle VM: see src/cmd_kvm_hold.c. */
 static bool rig_kvm_hold(const struct rig *rig)
 {
-	return strcmp(rig->accel, "kvm") && rig->cfg.tcg_threads == RIG_TCG_MULTI;
+	return strcmp(rig->accel, "kvm") && rig->tcg_threads == RIG_TCG_MULTI;
 }
 
 /*
@@ -296,6 +298,22 @@ static void rig_choose_accel(struct rig *rig)
 		rig->accel_reason = rig->cfg.accel == RIG_ACCEL_KVM ? "--accel kvm" :
 				    "auto: /dev/kvm with VMX or SVM: KVM, -cpu host, nested";
 	}
+	/*
+	 * Under TCG, one host thread unless the guest's KVM shadows L2's page
+	 * tables: QEMU 7.2's multi-threaded walk of L1's nested page tables can
+	 * race L1 KVM's updates to them (README, "TCG threads").
+	 */
+	rig->tcg_threads = rig->cfg.tcg_threads;
+	rig->tcg_threads_reason = rig->cfg.tcg_threads == RIG_TCG_MULTI ? "--tcg-threads multi" :
+				  "--tcg-threads single";
+	if (rig->cfg.tcg_threads == RIG_TCG_AUTO) {
+		bool shadow = rig->cfg.kvm_params && (strstr(rig->cfg.kvm_params, "npt=0") ||
+						      strstr(rig->cfg.kvm_params, "ept=0"));
+
+		rig->tcg_threads = shadow ? RIG_TCG_MULTI : RIG_TCG_SINGLE;
+		rig->tcg_threads_reason = shadow ? "auto: shadow MMU in the guest" :
+					  "auto: TDP in the guest";
+	}
 }
 
 /* Shell-quotes one argument for scripts/rig-init's `eval set --`. */
@@ -406,8 +424,10 @@ static int rig_qemu_argv(struct rig *rig, char **argv, int max)
 	snprintf(mem, sizeof(mem), "%" PRIu64 "M", mb);
 	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio.gz", rig->workdir);
 	snprintf(data, sizeof(data), "file:%s/data", rig->workdir);
+	/* maxcpus=1 under kvm-hold: rig-init brings the other CPUs up once the VM is held */
 	snprintf(append, sizeof(append),
-		 "console=ttyS0,115200 panic=-1 oops=panic quiet loglevel=3 rdinit=/init%s%s",
+		 "console=ttyS0,115200 panic=-1 oops=panic quiet loglevel=3 rdinit=/init%s%s%s",
+		 rig_kvm_hold(rig) ? " maxcpus=1" : "",
 		 rig->cfg.cmdline ? " " : "", rig->cfg.cmdline ? rig->cfg.cmdline : "");
 
 	argv[n++] = "qemu-system-x86_64";
@@ -418,7 +438,7 @@ static int rig_qemu_argv(struct rig *rig, char **argv, int max)
 		argv[n++] = "host";
 	} else {
 		argv[n++] = "-accel";
-		argv[n++] = rig->cfg.tcg_threads == RIG_TCG_MULTI ? "tcg,thread=multi" :
+		argv[n++] = rig->tcg_threads == RIG_TCG_MULTI ? "tcg,thread=multi" :
 								    "tcg,thread=single";
 		argv[n++] = "-cpu";
 		argv[n++] = "EPYC,+svm,+npt";
@@ -539,10 +559,13 @@ static int rig_boot(struct rig *rig, char *err, size_t errlen)
 		return errf(err, errlen, -ret, "%s: %s (install the Debian package qemu-system-x86)",
 			    argv[0], strerror(ret));
 	}
-	fprintf(stderr, "mmubench rig: booting %s (%s) with %s%s%s: %s\n", rig->release, rig->kernel,
-		rig->accel, strcmp(rig->accel, "kvm") ? ", thread=" : "",
-		strcmp(rig->accel, "kvm") ? tcg_thread_names[rig->cfg.tcg_threads] : "",
-		rig->accel_reason);
+	if (strcmp(rig->accel, "kvm"))
+		fprintf(stderr, "mmubench rig: booting %s (%s) with tcg: %s; thread=%s (%s)\n",
+			rig->release, rig->kernel, rig->accel_reason,
+			tcg_thread_names[rig->tcg_threads], rig->tcg_threads_reason);
+	else
+		fprintf(stderr, "mmubench rig: booting %s (%s) with kvm: %s\n", rig->release,
+			rig->kernel, rig->accel_reason);
 
 	for (;;) {
 		struct pollfd p = { .fd = pipefd[0], .events = POLLIN };
@@ -613,7 +636,10 @@ static void rig_tag_record(struct rig *rig, struct record *rec)
 	json_object_object_add(o, "accel_reason", json_object_new_string(rig->accel_reason));
 	if (strcmp(rig->accel, "kvm"))
 		json_object_object_add(o, "tcg_threads",
-				       json_object_new_string(tcg_thread_names[rig->cfg.tcg_threads]));
+				       json_object_new_string(tcg_thread_names[rig->tcg_threads]));
+	if (strcmp(rig->accel, "kvm"))
+		json_object_object_add(o, "tcg_threads_reason",
+				       json_object_new_string(rig->tcg_threads_reason));
 	json_object_object_add(o, "cpu_model", json_object_new_string(
 		strcmp(rig->accel, "kvm") ? "EPYC,+svm,+npt" : "host"));
 	json_object_object_add(o, "cpus", json_object_new_uint64(rig->cfg.cpus));

@@ -161,9 +161,10 @@ TEST_F_TIMEOUT(rig_access, on_node1, T_RIG_TEST_TIMEOUT)
 	EXPECT_EQ(variant->tdp, json_object_get_boolean(t_get(rec, "env.kvm.tdp")));
 	EXPECT_STREQ(variant->tdp ? "Y" : "N", t_str(rec, "env.kvm.params.kvm_amd.npt"));
 	EXPECT_STREQ("tcg", t_str(rec, "env.rig.accel"));
-	/* MTTCG, and the idle VM that keeps __schedule() from being patched (cmd_kvm_hold.c) */
-	EXPECT_STREQ("multi", t_str(rec, "env.rig.tcg_threads"));
-	EXPECT_TRUE(json_object_get_boolean(t_get(rec, "env.rig.kvm_hold")));
+	/* --tcg-threads auto: one thread under TDP; MTTCG with the idle VM under the shadow MMU */
+	EXPECT_STREQ(variant->tdp ? "single" : "multi", t_str(rec, "env.rig.tcg_threads"));
+	ASSERT_NE(NULL, t_get(rec, "env.rig.kvm_hold"));
+	EXPECT_EQ(!variant->tdp, json_object_get_boolean(t_get(rec, "env.rig.kvm_hold")));
 	EXPECT_EQ(2, json_object_get_int(t_get(rec, "env.rig.numa_nodes")));
 	EXPECT_STRNE("", t_str(rec, "env.kernel_release"));
 	EXPECT_STREQ(t_str(rec, "env.rig.kernel_release"), t_str(rec, "env.kernel_release"));
@@ -270,13 +271,7 @@ FIXTURE_VARIANT(rig_dirty) {
 	const char *tcg_threads;
 };
 
-/*
- * Nested TDP on one host thread per guest CPU: 1 ring run in 12 here ended
- * with the L2 guest unable to reach even its IDT, GDT and stacks (a triple
- * fault past the double-fault stack), which points at QEMU 7.2's multi-threaded
- * walk of L1's nested page tables racing L1 KVM's updates to them. One host
- * thread for the TDP runs; the shadow MMU runs keep MTTCG.
- */
+/* what --tcg-threads auto must pick: single under TDP, multi under the shadow MMU */
 FIXTURE_VARIANT_ADD(rig_dirty, bitmap_tdp) { "bitmap", "nested=1", "single" };
 FIXTURE_VARIANT_ADD(rig_dirty, clear_tdp) { "clear", "nested=1", "single" };
 FIXTURE_VARIANT_ADD(rig_dirty, ring_tdp) { "ring", "nested=1", "single" };
@@ -291,7 +286,6 @@ TEST_F_TIMEOUT(rig_dirty, nothing_lost, T_RIG_TEST_TIMEOUT)
 	struct t_out r;
 
 	ASSERT_EQ(0, t_run(&r, "rig", "--kernel", t_kernel(), "--kvm-param", variant->kvm_param,
-			   "--tcg-threads", variant->tcg_threads,
 			   "--no-store", "--json-dir", self->dir, "--",
 			   "run", "dirty", "--mode", variant->mode, "--vcpus", "2",
 			   "--mem-per-vcpu", "32M", "--iterations", "20", "--interval", "100",
