@@ -4,7 +4,7 @@
  * this vCPU's stack and RDI to its control block, at CPL0 or CPL3.
  */
 #define __ASSEMBLY__
-#include "guest_abi.h"
+#include "guests/abi/guest_abi.h"
 
 	.section .text.entry, "ax"
 	.globl guest_entry

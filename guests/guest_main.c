@@ -4,7 +4,7 @@
  * the mailbox (guest_abi.h), runs it and publishes its progress. It keeps no
  * state in memory of its own (no .data/.bss), so one image serves every vCPU.
  */
-#include "guest_abi.h"
+#include "guests/abi/guest_abi.h"
 
 #define GUEST_ASSERT(c, cond, a0, a1)					\
 	do {								\

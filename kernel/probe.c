@@ -18,10 +18,10 @@
 #include <linux/kvm.h>
 #include <linux/userfaultfd.h>
 
-#include "probe.h"
-#include "sysfs.h"
-#include "topology.h"
-#include "util.h"
+#include "kernel/probe.h"
+#include "kernel/mm/sysfs.h"
+#include "kernel/topology.h"
+#include "src/lib/util.h"
 
 /* Capabilities newer than the 6.12 uapi headers. */
 #ifndef KVM_CAP_GUEST_MEMFD_FLAGS

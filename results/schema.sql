@@ -14,12 +14,12 @@
 -- runs.git_revision is the git revision of the mmubench that made the run
 -- (env.mmubench.git_revision of the record); NULL when the record has none.
 --
--- mmubench embeds this file (src/results_files.S) and runs it on a new database.
+-- mmubench embeds this file (src/store/schema.S) and runs it on a new database.
 -- A change to the tables bumps the version here and STORE_SCHEMA_VERSION,
 -- and adds results/migrations/NNN-what.sql (NNN: the new version) taking a
--- store of the previous version to this one, embedded in src/results_files.S too;
+-- store of the previous version to this one, embedded in src/store/schema.S too;
 -- mmubench runs the missing migrations in one transaction when it opens an
--- older store. tests/test_store.c checks that the migrations from version 1
+-- older store. tests/unit/test_store.c checks that the migrations from version 1
 -- give the same tables and indexes as this file.
 
 CREATE TABLE schema_version (

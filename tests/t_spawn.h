@@ -26,7 +26,7 @@
 #endif
 
 #define T_MAX_ARGS	32
-#define T_EXIT_USAGE	2	/* src/commands.h */
+#define T_EXIT_USAGE	2	/* src/cli/commands.h */
 #define T_EXIT_SKIPPED	4
 
 /* What one run of the binary left behind. */

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hist_stats.h"
-#include "scenario.h"
-#include "verify.h"
-#include "util.h"
+#include "src/stats/hist_stats.h"
+#include "workloads/scenario.h"
+#include "src/run/verify.h"
+#include "src/lib/util.h"
 
 struct access_config {
 	uint64_t passes;

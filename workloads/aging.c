@@ -5,7 +5,7 @@
  *
  * The guest populates its memory, then runs its pattern without pause. The
  * host first measures the access rate with no aging (--baseline-epochs), then
- * lets one aging driver (kernel/aging_driver.h) act every --interval. Around
+ * lets one aging driver (kernel/aging/driver.h) act every --interval. Around
  * each pass it snapshots the vCPUs' cursors, before (a) and after (b), and
  * reads the driver's per-page verdict in between. With the previous pass's
  * snapshots (a', b'), the ground truth is exact (DESIGN.md):
@@ -24,17 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aging_driver.h"
-#include "aging_stats.h"
-#include "vmstat.h"
-#include "bitmap.h"
-#include "hist_stats.h"
-#include "kvm_trace.h"
-#include "scenario.h"
-#include "steady.h"
-#include "truth.h"
-#include "util.h"
-#include "verify.h"
+#include "kernel/aging/driver.h"
+#include "workloads/aging_stats.h"
+#include "kernel/mm/vmstat.h"
+#include "src/lib/bitmap.h"
+#include "src/stats/hist_stats.h"
+#include "kernel/trace/kvm_trace.h"
+#include "workloads/scenario.h"
+#include "src/run/steady.h"
+#include "src/run/truth.h"
+#include "src/lib/util.h"
+#include "src/run/verify.h"
 
 
 struct aging_config {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <math.h>
 
-#include "aging_stats.h"
-#include "bitmap.h"
-#include "pattern.h"
+#include "workloads/aging_stats.h"
+#include "src/lib/bitmap.h"
+#include "guests/abi/pattern.h"
 
 void aging_count(struct aging_counts *c, const unsigned long *young, const unsigned long *recent,
 		 const unsigned long *old, uint64_t npages)

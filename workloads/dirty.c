@@ -28,14 +28,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bitmap.h"
-#include "dirty_log.h"
-#include "hist_stats.h"
-#include "scenario.h"
-#include "steady.h"
-#include "uffd_wp.h"
-#include "util.h"
-#include "verify.h"
+#include "src/lib/bitmap.h"
+#include "kernel/kvm/dirty_log.h"
+#include "src/stats/hist_stats.h"
+#include "workloads/scenario.h"
+#include "src/run/steady.h"
+#include "kernel/mm/uffd_wp.h"
+#include "src/lib/util.h"
+#include "src/run/verify.h"
 
 #define DIRTY_SHOW_LOST	8		/* lost pages named in the check's reason */
 

@@ -4,7 +4,7 @@
  * ioengines: a descriptor (name, help, options, metrics it reports) and an ops
  * table, registered in one line of workloads/scenarios.c.
  *
- * The runner (src/runner.c) brings the VM up (memslots, page tables, pinned
+ * The runner (src/run/runner.c) brings the VM up (memslots, page tables, pinned
  * vCPU threads) and calls, in order: setup, start, then work() from each vCPU
  * thread every time its guest asks for an order, epoch() from the main thread
  * every --interval while the vCPUs run, stop once every vCPU has finished,
@@ -13,8 +13,8 @@
 #ifndef MMUBENCH_SCENARIO_H
 #define MMUBENCH_SCENARIO_H
 
-#include "options.h"
-#include "runner.h"
+#include "src/lib/options.h"
+#include "src/run/runner.h"
 
 struct metric_desc {
 	const char *name;

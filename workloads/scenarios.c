@@ -2,7 +2,7 @@
 /* The scenario registry: adding a scenario is one file and one line here. */
 #include <string.h>
 
-#include "scenario.h"
+#include "workloads/scenario.h"
 
 extern const struct scenario_desc scenario_access;
 extern const struct scenario_desc scenario_aging;

@@ -4,10 +4,10 @@
 -- The first schema, its statements exactly as results/schema.sql had them
 -- at version 1 (see that file for the rules the SQL follows). New stores
 -- get results/schema.sql directly; this file is kept so that every version
--- has its file, and so that tests/test_store.c can build a version-1 store
+-- has its file, and so that tests/unit/test_store.c can build a version-1 store
 -- and check that the later migrations lead to results/schema.sql.
 --
--- mmubench embeds this file (src/results_files.S).
+-- mmubench embeds this file (src/store/schema.S).
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL

@@ -14,9 +14,9 @@
 -- Indexes for the gate and the report: a label's runs in time order, and
 -- the runs of a host.
 --
--- mmubench embeds this file (src/results_files.S) and runs it, with every later
+-- mmubench embeds this file (src/store/schema.S) and runs it, with every later
 -- migration, in one transaction on a store of the previous version;
--- tests/test_store.c checks that the migrations lead to results/schema.sql.
+-- tests/unit/test_store.c checks that the migrations lead to results/schema.sql.
 
 ALTER TABLE runs ADD COLUMN git_revision TEXT;
 CREATE INDEX runs_host ON runs (host);

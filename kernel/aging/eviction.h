@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every eviction driver (mglru, memcg, pageout) needs: swap, so that
+ * anonymous guest memory can be evicted at all, and the verdict: the guest
+ * pages absent from pagemap right after the pass, read before the guest
+ * faults back in what it still uses.
+ */
+#ifndef MMUBENCH_EVICTION_H
+#define MMUBENCH_EVICTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/aging/driver.h"
+#include "kernel/mm/swap.h"
+
+struct eviction {
+	struct swap swap;
+	bool swap_on;
+	int ntargets;
+	unsigned long **evicted;	/* per target, from the last pass */
+	uint64_t *entries;		/* pagemap scratch, largest target */
+};
+
+/* Allocates the bitmaps and makes sure swap is active (a temporary swapfile if none). */
+int eviction_setup(struct eviction *ev, const struct aging_env *env, char *err, size_t errlen);
+/* Clears target @t's verdict. */
+void eviction_clear(struct eviction *ev, const struct aging_env *env, int t);
+/* Marks the absent pages among pages [first, end) of target @t (other bits stay). */
+int eviction_mark(struct eviction *ev, const struct aging_env *env, int t, uint64_t first,
+		  uint64_t end, char *err, size_t errlen);
+/* Clears and reads every target whole. */
+int eviction_read_all(struct eviction *ev, const struct aging_env *env, char *err, size_t errlen);
+/* The driver's verdict() for target @t. */
+void eviction_verdict(const struct eviction *ev, const struct aging_env *env, int t,
+		      unsigned long *old);
+/* Turns our swapfile off (bringing every page back in) and frees; safe after a failed setup. */
+void eviction_teardown(struct eviction *ev);
+
+#endif

@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: GPL-2.0
+# included from Makefile.am: the files of src/run/ in the core library
+libmmubench_a_SOURCES += \
+	%reldir%/envinfo.c \
+	%reldir%/envinfo.h \
+	%reldir%/runner.c \
+	%reldir%/runner.h \
+	%reldir%/steady.c \
+	%reldir%/steady.h \
+	%reldir%/truth.c \
+	%reldir%/truth.h \
+	%reldir%/verify.c \
+	%reldir%/verify.h
