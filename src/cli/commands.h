@@ -3,12 +3,7 @@
 #ifndef MMUBENCH_COMMANDS_H
 #define MMUBENCH_COMMANDS_H
 
-/* Exit statuses shared by every command. */
-#define EXIT_OK		0
-#define EXIT_FAILED	1	/* the run completed and a check failed */
-#define EXIT_USAGE	2	/* bad command line or input */
-#define EXIT_SKIPPED	4	/* could not run here (KSFT_SKIP) */
-#define EXIT_ERROR	3	/* mmubench could not complete */
+#include "src/lib/exit.h"
 
 int cmd_probe(int argc, char **argv);
 int cmd_run(int argc, char **argv);

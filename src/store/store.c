@@ -3,9 +3,8 @@
  * The results store in SQLite.
  *
  * The schema is results/schema.sql and the migrations to it from older
- * versions results/migrations/NNN-*.sql; this file carries the same texts as
- * C strings so that the binary needs nothing at run time (test_store checks
- * they are identical). A new database gets the whole schema, which also
+ * versions results/migrations/NNN-*.sql; the binary carries them (results_files.S)
+ * so that it needs nothing at run time. A new database gets the whole schema, which also
  * records its version; an older one is migrated forward in one transaction;
  * a newer one is refused. Every write is one BEGIN IMMEDIATE transaction, so
  * that concurrent mmubench runs wait for each other (busy timeout) instead
@@ -30,16 +29,13 @@
 #include "src/stats/hist_stats.h"
 #include "src/record/json_out.h"
 #include "src/store/store.h"
+#include "src/store/store_priv.h"
 #include "src/lib/util.h"
 
 #define STORE_BUSY_TIMEOUT_MS	30000
 
-struct store {
-	sqlite3 *db;
-	char *path;
-};
 
-/* results/schema.sql and the files in results/migrations, NUL-terminated (src/store/schema.S) */
+/* results/schema.sql and the files in results/migrations, NUL-terminated (results_files.S) */
 extern const char store_schema[], store_migration_1[], store_migration_2[];
 
 /*

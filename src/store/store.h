@@ -3,12 +3,15 @@
  * The results store: an SQLite database with the schema of
  * results/schema.sql (plain SQL, so that a fleet can use PostgreSQL),
  * migrated forward from older versions by results/migrations/.
- * Only writes records; the gate and the report read it.
+ * store_insert() writes records; store_read() gives them back, whole, to the
+ * gate and the report (the only code that speaks SQL is in this folder).
  */
 #ifndef MMUBENCH_STORE_H
 #define MMUBENCH_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "src/record/record.h"
 
@@ -34,6 +37,47 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen);
 int store_insert(struct store *s, const struct record *r, char *err, size_t errlen);
 
 void store_close(struct store *s);
+
+/*
+ * Opens the store at @path for reading only: never created, never migrated
+ * (every column the reader uses exists since version 1). A missing file is
+ * -ENOENT ("no results store at PATH: ..."), a database without mmubench's
+ * tables -EINVAL, a newer schema -EPROTONOSUPPORT; each message names @path.
+ */
+int store_open_readonly(const char *path, struct store **out, char *err, size_t errlen);
+
+/* Which runs store_read() returns; every field may be left empty (= any). */
+struct store_query {
+	const char *const *labels;	/* NULL-terminated; a run matches one of them */
+	const char *const *scenarios;	/* NULL-terminated */
+	bool has_since;
+	int64_t since;			/* started_at >= since (Unix seconds) */
+};
+
+/*
+ * Calls @fn with every run that matches @q, oldest first (started_at, then
+ * run id), as the full record it was stored as (metrics with their samples,
+ * histograms as struct hist, checks, params, env). The record belongs to
+ * @fn (record_free() it, or keep it). @fn returns 0 to go on; anything else
+ * stops the read and is returned. All runs come from one snapshot of the
+ * store. A stored record that cannot be read back is -EINVAL naming its run.
+ */
+int store_read(struct store *s, const struct store_query *q,
+	       int (*fn)(struct record *r, void *arg), void *arg, char *err, size_t errlen);
+
+/* A label in the store and how many runs carry it. */
+struct store_label {
+	char *label;	/* NULL: the runs without a label */
+	size_t runs;
+};
+
+/* The labels in the store, the most recently used first; store_labels_free() them. */
+int store_labels(struct store *s, struct store_label **out, size_t *n, char *err,
+		 size_t errlen);
+void store_labels_free(struct store_label *l, size_t n);
+
+/* The path the store was opened at. */
+const char *store_path(const struct store *s);
 
 /*
  * Where the store is unless told otherwise: $MMUBENCH_STORE; else
