@@ -7,4 +7,5 @@ libmmubench_a_SOURCES += \
 	%reldir%/aging_stats.h \
 	%reldir%/dirty.c \
 	%reldir%/scenario.h \
-	%reldir%/scenarios.c
+	%reldir%/catalog.c \
+	%reldir%/catalog.h

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A scenario composes a guest workload, host drivers and metrics. Like fio's
- * ioengines: a descriptor (name, help, options, metrics it reports) and an ops
- * table, registered in one line of workloads/scenarios.c.
+ * What a scenario does: its ops, called by the runner. What it is (name,
+ * help, options, metrics) is data in workloads/catalog.h, which the gate and
+ * the report read without ever seeing the runner.
  *
  * The runner (src/run/runner.c) brings the VM up (memslots, page tables, pinned
  * vCPU threads) and calls, in order: setup, start, then work() from each vCPU
@@ -13,15 +13,11 @@
 #ifndef MMUBENCH_SCENARIO_H
 #define MMUBENCH_SCENARIO_H
 
-#include "src/lib/options.h"
-#include "src/run/runner.h"
+#include "workloads/catalog.h"
 
-struct metric_desc {
-	const char *name;
-	const char *unit;
-	const char *direction;	/* "lower", "higher", "info" */
-	const char *help;
-};
+struct run_ctx;
+struct run_vcpu;
+struct guest_work;
 
 struct scenario_ops {
 	/*
@@ -53,19 +49,5 @@ struct scenario_ops {
 	int (*stop)(struct run_ctx *ctx, char *err, size_t errlen);
 	void (*teardown)(struct run_ctx *ctx);
 };
-
-struct scenario_desc {
-	const char *name;
-	const char *summary;		/* one line for `mmubench list` */
-	const char *help;		/* paragraph for `mmubench run NAME --help` */
-	const struct opt_desc *options;	/* scenario-specific options, into the scenario's config */
-	const char *const *defaults;	/* common options this scenario sets differently (argv form) */
-	size_t config_size;		/* bytes of that config, allocated by the runner */
-	const struct metric_desc *metrics;	/* NULL-terminated by name */
-	const struct scenario_ops *ops;
-};
-
-extern const struct scenario_desc *const scenarios[];
-const struct scenario_desc *scenario_find(const char *name);
 
 #endif

@@ -22,8 +22,7 @@
 #include "src/gate/gate.h"
 #include "src/stats/hist_stats.h"
 #include "src/lib/options.h"
-#include "src/run/runner.h"
-#include "workloads/scenario.h"
+#include "workloads/catalog.h"
 #include "src/stats/signif.h"
 #include "src/store/store.h"
 #include "src/lib/util.h"
@@ -604,51 +603,6 @@ static char *gate_canon_value(struct json_object *o)
 	return gbuf_take(&b);
 }
 
-/* The option called @name of this binary's `mmubench run @scn`, or NULL. */
-static const struct opt_desc *gate_find_opt(const struct scenario_desc *scn, const char *name)
-{
-	for (const struct opt_desc *o = run_common_options; o->name; o++)
-		if (!strcmp(o->name, name))
-			return o;
-	for (const struct opt_desc *o = scn ? scn->options : NULL; o && o->name; o++)
-		if (!strcmp(o->name, name))
-			return o;
-	return NULL;
-}
-
-/*
- * The params a run of @scn has when nothing is given on the command line,
- * as this binary would record them; NULL for a scenario it does not know.
- */
-static struct json_object *gate_default_params(const struct scenario_desc *scn)
-{
-	struct run_config cfg = { 0 };
-	struct json_object *o = NULL;
-	char *args[80], cmd[] = "mmubench gate", err[512];
-	void *scfg;
-	int n = 0;
-
-	if (!scn)
-		return NULL;
-	scfg = calloc(1, scn->config_size ? scn->config_size : 1);
-	if (!scfg)
-		return NULL;
-	struct opt_group groups[] = {
-		{ run_common_options, &cfg, "" },
-		{ scn->options, scfg, "" },
-		{ NULL },
-	};
-
-	args[n++] = cmd;
-	for (int i = 0; scn->defaults && scn->defaults[i] && n < 78; i++)
-		args[n++] = (char *)scn->defaults[i];
-	args[n] = NULL;
-	if (opts_parse(groups, n, args, err, sizeof(err)) >= 0)
-		o = opts_to_json(groups);
-	free(scfg);
-	return o;
-}
-
 /*
  * The params of a run that define its config: not output-only, not in
  * @ignore, and not at this binary's default for the scenario. A parameter
@@ -660,7 +614,7 @@ static struct json_object *gate_default_params(const struct scenario_desc *scn)
 static struct json_object *gate_config_params(const char *scenario, struct json_object *params,
 					      const struct gate_list *ignore)
 {
-	struct json_object *defs = gate_default_params(scenario_find(scenario));
+	struct json_object *defs = catalog_default_params(scenario_find(scenario));
 	struct json_object *out = json_object_new_object(), *dv;
 
 	if (out && params && json_object_is_type(params, json_type_object)) {
@@ -721,7 +675,7 @@ static char *gate_config_display(const char *scenario, struct json_object *param
 		return NULL;
 	gbuf_printf(&b, "%s", scenario);
 	json_object_object_foreach(cp, key, v) {
-		const struct opt_desc *o = gate_find_opt(scn, key);
+		const struct opt_desc *o = catalog_find_option(scn, key);
 		char *cv;
 
 		if (o && o->type == OPT_FLAG && json_object_is_type(v, json_type_boolean)) {

@@ -15,45 +15,11 @@
 #include "kernel/kvm/kvm.h"
 #include "kernel/kvm/kvm_stats.h"
 #include "src/lib/options.h"
+#include "workloads/catalog.h"
 #include "src/record/record.h"
 #include "kernel/topology.h"
 #include "kernel/kvm/vm_layout.h"
 
-struct scenario_desc;
-
-enum run_cpl { RUN_CPL_AUTO, RUN_CPL_0, RUN_CPL_3 };
-enum run_guest_page { RUN_GUEST_PAGE_4K, RUN_GUEST_PAGE_2M };
-enum run_pin { RUN_PIN_AUTO, RUN_PIN_NONE };
-
-/* Options every scenario shares (the VM, its memory, the guest pattern, output). */
-struct run_config {
-	uint64_t vcpus;
-	uint64_t mem_per_vcpu;
-	bool shared;
-	int backing;			/* index into backing_kinds */
-	const char *backing_path;
-	int guest_page;			/* enum run_guest_page */
-	int cpl;			/* enum run_cpl */
-	int nested;			/* 0: the workload runs in the L1 guest */
-	const char *cpus;		/* --cpus LIST */
-	int pin;			/* enum run_pin */
-	const char *mem_node;		/* "any", "interleave" or a node number */
-	int pattern;			/* enum pattern_kind */
-	uint64_t seed;
-	uint64_t write_pct;
-	uint64_t hot_pct;
-	double hot_frac;
-	double zipf_theta;
-	const char *label;
-	const char *json;
-	const char *store;
-	bool no_store;
-	bool ktap;
-	bool quiet;
-	uint64_t stall_s;		/* --stall-timeout, 0: off */
-};
-
-extern const struct opt_desc run_common_options[];
 
 struct run_region {
 	struct backing backing;
