@@ -84,4 +84,24 @@ const struct opt_desc *catalog_find_option(const struct scenario_desc *scn, cons
  */
 struct json_object *catalog_default_params(const struct scenario_desc *scn);
 
+struct strlist;
+
+/*
+ * The params of a run that define its config: not output-only (label, json,
+ * store, no-store, ktap, quiet), not matched by a glob in @ignore (may be
+ * NULL), and not at this binary's default for the scenario. A new object
+ * holding references to @params' values; NULL on ENOMEM.
+ */
+struct json_object *config_params(const char *scenario, struct json_object *params,
+				  const struct strlist *ignore);
+/*
+ * The config key of a run: "@scenario {k:v,...}" of config_params() with
+ * keys sorted. Numbers are written the same way whatever their JSON spelling
+ * (1, 1.0 and 1e0 are one config). malloc'ed; NULL on ENOMEM.
+ */
+char *config_key(const char *scenario, struct json_object *params, const struct strlist *ignore);
+/* "access vcpus=1 mem-per-vcpu=64M": the scenario and its config for people (sizes by option type). */
+char *config_display(const char *scenario, struct json_object *params,
+		     const struct strlist *ignore);
+
 #endif

@@ -8,4 +8,5 @@ libmmubench_a_SOURCES += \
 	%reldir%/dirty.c \
 	%reldir%/scenario.h \
 	%reldir%/catalog.c \
-	%reldir%/catalog.h
+	%reldir%/catalog.h \
+	%reldir%/config_key.c

@@ -143,23 +143,6 @@ static char *gate_trim(char *s)
 	return s;
 }
 
-static void gate_list_free(struct gate_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-bool gate_list_match(const struct gate_list *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!fnmatch(l->v[i], name, 0))
-			return true;
-	return false;
-}
-
 const char *gate_test_name(enum gate_test t)
 {
 	return t == GATE_TEST_MANN_WHITNEY ? "mann-whitney" : "welch";
@@ -183,13 +166,13 @@ const char *gate_verdict_name(enum gate_verdict v)
 /* Rules */
 
 /* "a, b ,c" -> list (replacing what it held); empty items are dropped. */
-static int gate_parse_list(const char *value, struct gate_list *l)
+static int gate_parse_list(const char *value, struct strlist *l)
 {
 	char *copy = strdup(value), *tok, *save = NULL;
 
 	if (!copy)
 		return -ENOMEM;
-	gate_list_free(l);
+	strlist_free(l);
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *item = gate_trim(tok), **v;
 
@@ -465,9 +448,9 @@ void gate_rules_free(struct gate_rules *r)
 		free(r->overrides[i].glob);
 	free(r->overrides);
 	free(r->source);
-	gate_list_free(&r->correctness_metrics);
-	gate_list_free(&r->correctness_checks);
-	gate_list_free(&r->ignore_params);
+	strlist_free(&r->correctness_metrics);
+	strlist_free(&r->correctness_checks);
+	strlist_free(&r->ignore_params);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -494,210 +477,6 @@ void gate_rules_for(const struct gate_rules *r, const char *name, struct gate_pa
 
 /* ------------------------------------------------------------------------ */
 /* Configs */
-
-/* Options of `mmubench run` that only say where output goes: never part of a config. */
-static const char *const gate_output_params[] = {
-	"label", "json", "store", "no-store", "ktap", "quiet", NULL,
-};
-
-static bool gate_param_ignored(const char *key, const struct gate_list *ignore)
-{
-	for (int i = 0; gate_output_params[i]; i++)
-		if (!strcmp(key, gate_output_params[i]))
-			return true;
-	return ignore && gate_list_match(ignore, key);
-}
-
-static int gate_strcmp_p(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * Canonical JSON of @o: object keys sorted, numbers written one way (an
- * integral double within 2^53 as an integer, others with 17 digits).
- */
-static void gate_canon(struct gbuf *b, struct json_object *o)
-{
-	switch (json_object_get_type(o)) {
-	case json_type_null:
-		gbuf_printf(b, "null");
-		break;
-	case json_type_boolean:
-		gbuf_printf(b, "%s", json_object_get_boolean(o) ? "true" : "false");
-		break;
-	case json_type_int:
-		if (json_object_get_int64(o) == INT64_MAX)
-			gbuf_printf(b, "%" PRIu64, json_object_get_uint64(o));
-		else
-			gbuf_printf(b, "%" PRId64, json_object_get_int64(o));
-		break;
-	case json_type_double: {
-		double d = json_object_get_double(o);
-
-		if (d == floor(d) && fabs(d) <= 9007199254740992.0)
-			gbuf_printf(b, "%" PRId64, (int64_t)d);
-		else
-			gbuf_printf(b, "%.17g", d);
-		break;
-	}
-	case json_type_string:
-		gbuf_printf(b, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		break;
-	case json_type_array: {
-		size_t n = json_object_array_length(o);
-
-		gbuf_printf(b, "[");
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				gbuf_printf(b, ",");
-			gate_canon(b, json_object_array_get_idx(o, i));
-		}
-		gbuf_printf(b, "]");
-		break;
-	}
-	case json_type_object: {
-		size_t n = 0, k = 0;
-		const char **keys;
-
-		json_object_object_foreach(o, key0, v0) {
-			(void)key0;
-			(void)v0;
-			n++;
-		}
-		keys = calloc(n ? n : 1, sizeof(*keys));
-		if (!keys) {
-			b->oom = true;
-			return;
-		}
-		json_object_object_foreach(o, key, v) {
-			(void)v;
-			keys[k++] = key;
-		}
-		qsort(keys, k, sizeof(*keys), gate_strcmp_p);
-		gbuf_printf(b, "{");
-		for (size_t i = 0; i < k; i++) {
-			struct json_object *ks = json_object_new_string(keys[i]);
-
-			if (!ks) {
-				b->oom = true;
-				break;
-			}
-			gbuf_printf(b, "%s%s:", i ? "," : "",
-				    json_object_to_json_string_ext(ks, JSON_C_TO_STRING_PLAIN));
-			json_object_put(ks);
-			gate_canon(b, json_object_object_get(o, keys[i]));
-		}
-		gbuf_printf(b, "}");
-		free(keys);
-		break;
-	}
-	}
-}
-
-static char *gate_canon_value(struct json_object *o)
-{
-	struct gbuf b = { 0 };
-
-	gate_canon(&b, o);
-	return gbuf_take(&b);
-}
-
-/*
- * The params of a run that define its config: not output-only, not in
- * @ignore, and not at this binary's default for the scenario. A parameter
- * absent from a run (recorded by an older mmubench) thus counts as its
- * default, so that adding an option does not split old and new runs into
- * two configs; a default that changed still does, as it should. A new
- * object holding references to @params' values; NULL on ENOMEM.
- */
-static struct json_object *gate_config_params(const char *scenario, struct json_object *params,
-					      const struct gate_list *ignore)
-{
-	struct json_object *defs = catalog_default_params(scenario_find(scenario));
-	struct json_object *out = json_object_new_object(), *dv;
-
-	if (out && params && json_object_is_type(params, json_type_object)) {
-		json_object_object_foreach(params, key, v) {
-			char *cv, *cd;
-			bool same = false;
-
-			if (gate_param_ignored(key, ignore))
-				continue;
-			if (defs && json_object_object_get_ex(defs, key, &dv)) {
-				cv = gate_canon_value(v);
-				cd = gate_canon_value(dv);
-				if (!cv || !cd) {
-					free(cv);
-					free(cd);
-					json_object_put(out);
-					out = NULL;
-					break;
-				}
-				same = !strcmp(cv, cd);
-				free(cv);
-				free(cd);
-			}
-			if (!same && json_object_object_add(out, key, json_object_get(v))) {
-				json_object_put(out);
-				out = NULL;
-				break;
-			}
-		}
-	}
-	json_object_put(defs);
-	return out;
-}
-
-char *gate_config_key(const char *scenario, struct json_object *params,
-		      const struct gate_list *ignore)
-{
-	struct json_object *cp = gate_config_params(scenario, params, ignore);
-	struct gbuf b = { 0 };
-
-	if (!cp)
-		return NULL;
-	gbuf_printf(&b, "%s ", scenario ? scenario : "");
-	gate_canon(&b, cp);
-	json_object_put(cp);
-	return gbuf_take(&b);
-}
-
-/* "access vcpus=1 mem-per-vcpu=64M": the scenario and the params of its config. */
-static char *gate_config_display(const char *scenario, struct json_object *params,
-				 const struct gate_list *ignore)
-{
-	const struct scenario_desc *scn = scenario_find(scenario);
-	struct json_object *cp = gate_config_params(scenario, params, ignore);
-	struct gbuf b = { 0 };
-
-	if (!cp)
-		return NULL;
-	gbuf_printf(&b, "%s", scenario);
-	json_object_object_foreach(cp, key, v) {
-		const struct opt_desc *o = catalog_find_option(scn, key);
-		char *cv;
-
-		if (o && o->type == OPT_FLAG && json_object_is_type(v, json_type_boolean)) {
-			gbuf_printf(&b, " %s%s", json_object_get_boolean(v) ? "" : "no-", key);
-		} else if (o && o->type == OPT_SIZE && json_object_is_type(v, json_type_int)) {
-			char size[32];
-
-			gbuf_printf(&b, " %s=%s", key,
-				    format_size(json_object_get_uint64(v), size, sizeof(size)));
-		} else if (json_object_is_type(v, json_type_double)) {
-			gbuf_printf(&b, " %s=%g", key, json_object_get_double(v));
-		} else if (json_object_is_type(v, json_type_string)) {
-			gbuf_printf(&b, " %s=%s", key, json_object_get_string(v));
-		} else {
-			cv = gate_canon_value(v);
-			gbuf_printf(&b, " %s=%s", key, cv ? cv : "?");
-			free(cv);
-		}
-	}
-	json_object_put(cp);
-	return gbuf_take(&b);
-}
 
 /* ------------------------------------------------------------------------ */
 /* Judging one metric */
@@ -928,7 +707,7 @@ static int g_add_config(struct g_ctx *c, const char *key, const char *scenario,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->key = strdup(key);
 	cfg->scenario = strdup(scenario);
-	cfg->display = gate_config_display(scenario, params, &c->rules->ignore_params);
+	cfg->display = config_display(scenario, params, &c->rules->ignore_params);
 	g->nconfigs++;
 	if (!cfg->key || !cfg->scenario || !cfg->display)
 		return g_oom(c);
@@ -1012,7 +791,7 @@ static int g_load_run(struct g_ctx *c, sqlite3_stmt *mst, sqlite3_stmt *cst, siz
 
 		if (!name)
 			continue;
-		correct = gate_list_match(&c->rules->correctness_metrics, name);
+		correct = strlist_match(&c->rules->correctness_metrics, name);
 		s = g_find_series(c, r->cfg, correct ? GATE_ROW_CORRECTNESS : GATE_ROW_METRIC,
 				  name, unit, g_direction(dir));
 		if (!s)
@@ -1033,7 +812,7 @@ static int g_load_run(struct g_ctx *c, sqlite3_stmt *mst, sqlite3_stmt *cst, siz
 		const char *reason = (const char *)sqlite3_column_text(cst, 2);
 		bool failed = status && !strcmp(status, "fail");
 
-		if (!name || !gate_list_match(&c->rules->correctness_checks, name))
+		if (!name || !strlist_match(&c->rules->correctness_checks, name))
 			continue;
 		s = g_find_series(c, r->cfg, GATE_ROW_CHECK, name, "failed runs",
 				  DIR_LOWER_IS_BETTER);
@@ -1077,7 +856,7 @@ static int g_load_side(struct g_ctx *c, int side, const char *label)
 		size_t cfg = 0;
 
 		c->g->runs[side]++;
-		key = gate_config_key(scenario, params, &c->rules->ignore_params);
+		key = config_key(scenario, params, &c->rules->ignore_params);
 		ret = key ? g_add_config(c, key, scenario ? scenario : "", params, &cfg) : g_oom(c);
 		free(key);
 		json_object_put(params);

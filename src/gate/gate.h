@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <json-c/json.h>
 
+#include "src/lib/strlist.h"
+
 #include "src/record/record.h"
 
 enum gate_test {
@@ -59,10 +61,6 @@ struct gate_override {
 	struct gate_params p;		/* only the fields in @set mean anything */
 };
 
-struct gate_list {
-	char **v;
-	size_t n;
-};
 
 /* A parsed rules file (results/gate.rules documents the format). */
 struct gate_rules {
@@ -70,9 +68,9 @@ struct gate_rules {
 	struct gate_params defaults;
 	struct gate_override *overrides;	/* in file order: later lines win */
 	size_t noverrides;
-	struct gate_list correctness_metrics;	/* globs: fail on any non-zero candidate value */
-	struct gate_list correctness_checks;	/* globs: fail when failed in a candidate run */
-	struct gate_list ignore_params;		/* run parameters left out of the config */
+	struct strlist correctness_metrics;	/* globs: fail on any non-zero candidate value */
+	struct strlist correctness_checks;	/* globs: fail when failed in a candidate run */
+	struct strlist ignore_params;		/* run parameters left out of the config */
 };
 
 /* The built-in rules: results/gate.rules, embedded. */
@@ -91,20 +89,8 @@ void gate_rules_free(struct gate_rules *r);
 
 /* The rule for metric @name: the defaults with every matching override applied in order. */
 void gate_rules_for(const struct gate_rules *r, const char *name, struct gate_params *out);
-bool gate_list_match(const struct gate_list *l, const char *name);
 
 const char *gate_test_name(enum gate_test t);	/* "welch", "mann-whitney" */
-
-/*
- * The config key of a run: "@scenario {k:v,...}" with @params' keys sorted,
- * and without output-only options (label, json, store, no-store, ktap,
- * quiet), the params in @ignore and the params at this binary's default for
- * the scenario (so a param missing from an older run counts as its
- * default). Numbers are written the same way whatever their JSON spelling
- * (1, 1.0 and 1e0 are one config). malloc'ed; NULL on ENOMEM.
- */
-char *gate_config_key(const char *scenario, struct json_object *params,
-		      const struct gate_list *ignore);
 
 enum gate_verdict {
 	GATE_NO_CHANGE,

@@ -292,6 +292,21 @@ const char *metric_direction_name(enum metric_direction d)
 	return "unknown";
 }
 
+int metric_direction_parse(const char *s, enum metric_direction *out)
+{
+	static const enum metric_direction all[] = {
+		DIR_LOWER_IS_BETTER, DIR_HIGHER_IS_BETTER, DIR_INFO,
+	};
+
+	for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++) {
+		if (!strcmp(s, metric_direction_name(all[i]))) {
+			*out = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 const char *record_format_value(double v, char *buf, size_t len)
 {
 	if (isnan(v))

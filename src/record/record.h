@@ -94,7 +94,9 @@ void record_set_status(struct record *r, enum record_status status, const char *
 	__attribute__((format(printf, 3, 4)));
 
 const char *record_status_name(enum record_status s);
-const char *metric_direction_name(enum metric_direction d);
+const char *metric_direction_name(enum metric_direction d);	/* "lower", "higher", "info" */
+/* The inverse of metric_direction_name(): 0, or -EINVAL for another string. */
+int metric_direction_parse(const char *s, enum metric_direction *out);
 
 /*
  * A metric value for people (KTAP lines, the summary): integers and values

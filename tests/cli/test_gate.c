@@ -38,6 +38,7 @@
 #include "tests/t_spawn.h"
 
 #include "src/gate/gate.h"
+#include "workloads/catalog.h"
 #include "src/record/record.h"
 #include "src/stats/signif.h"
 #include "src/store/store.h"
@@ -268,13 +269,13 @@ TEST(default_rules_values)
 	EXPECT_EQ(5, r.defaults.min_change_pct);
 	EXPECT_EQ(3, r.defaults.min_samples);
 	EXPECT_EQ(-1, r.defaults.direction);
-	EXPECT_TRUE(gate_list_match(&r.correctness_metrics, "lost_pages"));
-	EXPECT_TRUE(gate_list_match(&r.correctness_metrics, "oracle_missed_pages"));
-	EXPECT_FALSE(gate_list_match(&r.correctness_metrics, "spurious_pct"));
-	EXPECT_TRUE(gate_list_match(&r.correctness_checks, "memory_contents"));
-	EXPECT_TRUE(gate_list_match(&r.correctness_checks, "no_lost_pages"));
-	EXPECT_FALSE(gate_list_match(&r.correctness_checks, "placement"));
-	EXPECT_TRUE(gate_list_match(&r.ignore_params, "backing-path"));
+	EXPECT_TRUE(strlist_match(&r.correctness_metrics, "lost_pages"));
+	EXPECT_TRUE(strlist_match(&r.correctness_metrics, "oracle_missed_pages"));
+	EXPECT_FALSE(strlist_match(&r.correctness_metrics, "spurious_pct"));
+	EXPECT_TRUE(strlist_match(&r.correctness_checks, "memory_contents"));
+	EXPECT_TRUE(strlist_match(&r.correctness_checks, "no_lost_pages"));
+	EXPECT_FALSE(strlist_match(&r.correctness_checks, "placement"));
+	EXPECT_TRUE(strlist_match(&r.ignore_params, "backing-path"));
 	gate_rules_for(&r, "access_p99_us", &p);
 	EXPECT_EQ(10, p.min_change_pct);
 	EXPECT_EQ(GATE_TEST_WELCH, p.test);
@@ -325,7 +326,7 @@ TEST(rules_overrides_in_order)
 	gate_rules_for(&r, "weird_score", &p);
 	EXPECT_EQ(DIR_HIGHER_IS_BETTER, p.direction);
 	EXPECT_EQ(7, p.min_samples);
-	EXPECT_TRUE(gate_list_match(&r.correctness_metrics, "lost_pages"));
+	EXPECT_TRUE(strlist_match(&r.correctness_metrics, "lost_pages"));
 	EXPECT_EQ(0, r.correctness_checks.n);
 	ASSERT_EQ(3, r.ignore_params.n);
 	EXPECT_STREQ("backing-path", r.ignore_params.v[1]);
@@ -379,10 +380,10 @@ TEST(rules_errors)
 /* ------------------------------------------------------------------------ */
 /* Config keys */
 
-static char *t_key(const char *scenario, const char *params, const struct gate_list *ignore)
+static char *t_key(const char *scenario, const char *params, const struct strlist *ignore)
 {
 	struct json_object *o = json_tokener_parse(params);
-	char *k = gate_config_key(scenario, o, ignore);
+	char *k = config_key(scenario, o, ignore);
 
 	json_object_put(o);
 	return k;
@@ -391,7 +392,7 @@ static char *t_key(const char *scenario, const char *params, const struct gate_l
 TEST(config_keys)
 {
 	char *ignore_v[] = { "cpus" };
-	struct gate_list ignore = { ignore_v, 1 };
+	struct strlist ignore = { ignore_v, 1 };
 	char *a, *b;
 
 	/* key order, number spelling, output-only options: one config */
