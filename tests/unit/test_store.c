@@ -29,6 +29,7 @@
 
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
+#include "tests/t_record.h"
 
 #include "src/cli/commands.h"
 #include "src/record/json_in.h"
@@ -36,7 +37,6 @@
 #include "src/record/record.h"
 #include "src/store/store.h"
 
-#define T_STARTED_AT	1795000000	/* 2026-11-18T11:06:40Z */
 #define T_REVISION	"v0.1-42-gdeadbee"
 
 /*
@@ -83,8 +83,8 @@ static off_t t_file_size(const char *path)
  * without samples), three histograms (one empty) and four checks; the
  * environment names the mmubench git revision when @revision is non-NULL.
  */
-static struct record *t_record(const char *label, size_t nmetrics, size_t nsamples,
-			       const char *revision)
+static struct record *t_record_n(const char *label, size_t nmetrics, size_t nsamples,
+				 const char *revision)
 {
 	struct json_object *mmubench;
 	struct record *r;
@@ -93,16 +93,13 @@ static struct record *t_record(const char *label, size_t nmetrics, size_t nsampl
 	char name[32];
 	size_t i, j;
 
-	r = record_new("access", label);
+	r = t_record_base(label);
 	samples = calloc(nsamples ? nsamples : 1, sizeof(*samples));
 	if (!r || !samples) {
 		free(samples);
 		record_free(r);
 		return NULL;
 	}
-	r->started_at = T_STARTED_AT;
-	r->duration_s = 12.5;
-	json_object_object_add(r->params, "vcpus", json_object_new_int(2));
 	json_object_object_add(r->env, "kernel_release", json_object_new_string("6.12.0-test"));
 	json_object_object_add(r->env, "hostname", json_object_new_string("testhost"));
 	if (revision) {
@@ -122,18 +119,12 @@ static struct record *t_record(const char *label, size_t nmetrics, size_t nsampl
 	free(samples);
 
 	for (i = 0; i < 3; i++) {
-		hist_init(&h);
-		for (j = 1; i < 2 && j <= 500 * (i + 1); j++)
-			hist_record(&h, j * (i + 1));
-		if (i == 0)
-			hist_record(&h, 1ull << 41);
+		t_hist_fill(&h, i < 2 ? 500 * (i + 1) : 0, i + 1, i == 0 ? T_OVERFLOW : 0);
 		snprintf(name, sizeof(name), "latency%zu", i);
-		record_add_hist(r, name, "us", 0.001, &h);
+		record_add_hist(r, name, "us", T_UPC, &h);
 	}
 
-	record_add_check(r, "memory_contents", STATUS_PASS, NULL);
-	record_add_check(r, "placement", STATUS_FAIL, "memory on node %d, asked for node %d", 1, 0);
-	record_add_check(r, "thp", STATUS_SKIP, "THP is off");
+	t_record_add_checks(r, "THP is off");
 	record_add_check(r, "dirty_log", STATUS_PASS, NULL);
 	return r;
 }
@@ -592,9 +583,9 @@ static int t_same_metrics(sqlite3 *db, const struct record *r, const char *id)
 
 TEST(migrate_v1_store)
 {
-	struct record *with = t_record("v6.12", 3, 4, T_REVISION);
-	struct record *without = t_record("v6.13", 2, 3, NULL);
-	struct record *later = t_record("v6.14", 1, 1, T_REVISION);
+	struct record *with = t_record_n("v6.12", 3, 4, T_REVISION);
+	struct record *without = t_record_n("v6.13", 2, 3, NULL);
+	struct record *later = t_record_n("v6.14", 1, 1, T_REVISION);
 	char dir[256], path[PATH_MAX], err[512] = "", buf[128];
 	struct store *s;
 	sqlite3 *db;
@@ -659,7 +650,7 @@ TEST(migrate_v1_store)
 /* A migration that fails leaves the store as it was, at its version. */
 TEST(failed_migration_changes_nothing)
 {
-	struct record *r = t_record("v6.12", 2, 2, T_REVISION);
+	struct record *r = t_record_n("v6.12", 2, 2, T_REVISION);
 	char dir[256], path[PATH_MAX], err[512] = "";
 	struct store *s;
 	sqlite3 *db;
@@ -778,8 +769,8 @@ static pid_t t_spawn_killed_writer(const char *path, const struct record *r, lon
 
 TEST(killed_mid_insert_leaves_nothing)
 {
-	struct record *kept = t_record("kept", 3, 3, T_REVISION);
-	struct record *big = t_record("big", 40, 100, T_REVISION);
+	struct record *kept = t_record_n("kept", 3, 3, T_REVISION);
+	struct record *big = t_record_n("big", 40, 100, T_REVISION);
 	char dir[256], path[PATH_MAX], journal[PATH_MAX + 16], err[512] = "";
 	long total, points[7];
 	struct store *s;
@@ -859,7 +850,7 @@ TEST(killed_at_random_leaves_whole_runs)
 			if (store_open(path, &s, err, sizeof(err)))
 				_exit(2);
 			for (;;) {
-				struct record *r = t_record("loop", 20, 50, T_REVISION);
+				struct record *r = t_record_n("loop", 20, 50, T_REVISION);
 
 				if (!r || store_insert(s, r, err, sizeof(err)))
 					_exit(3);
@@ -984,7 +975,7 @@ static int t_same_hists_checks(sqlite3 *db, const struct record *r, const char *
 
 TEST(import_round_trip)
 {
-	struct record *r = t_record("rig-6.12", 5, 7, T_REVISION);
+	struct record *r = t_record_n("rig-6.12", 5, 7, T_REVISION);
 	char dir[256], path[PATH_MAX], json[PATH_MAX], want[PATH_MAX + 128], buf[128];
 	char err[512] = "";
 	struct json_object *o, *rj;
@@ -1038,7 +1029,7 @@ TEST(import_round_trip)
 
 TEST(import_many_some_bad)
 {
-	struct record *a = t_record("a", 2, 2, NULL), *b = t_record("b", 2, 2, NULL);
+	struct record *a = t_record_n("a", 2, 2, NULL), *b = t_record_n("b", 2, 2, NULL);
 	char dir[256], path[PATH_MAX], ja[PATH_MAX], jb[PATH_MAX], bad[PATH_MAX];
 	char missing[PATH_MAX], want[PATH_MAX + 128], err[512] = "", buf[64];
 	struct t_cap c;
