@@ -27,7 +27,8 @@
 #define T_UPC		0.001		/* unit per cycle of the test histograms */
 #define T_OVERFLOW	(1ull << 41)	/* past the last bucket of struct hist */
 
-static T_UNUSED const double t_samples[] = { 25.0, 22.1, 23.4, 23.9, 22.8 };	/* median 23.4 */
+/* median 23.4 */
+static T_UNUSED const double t_samples[] = { 25.0, 22.1, 23.4, 23.9, 22.8 };
 
 /* @h with @step, 2 * @step, ... @n * @step cycles once each, then @overflow unless 0. */
 static T_UNUSED void t_hist_fill(struct hist *h, uint64_t n, uint64_t step, uint64_t overflow)
@@ -39,7 +40,7 @@ static T_UNUSED void t_hist_fill(struct hist *h, uint64_t n, uint64_t step, uint
 		hist_record(h, overflow);
 }
 
-/* A record of scenario access labelled @label: T_STARTED_AT, 12.5 s, vcpus 2; env is the caller's. */
+/* Scenario access labelled @label: T_STARTED_AT, 12.5 s, vcpus 2; env is the caller's. */
 static T_UNUSED struct record *t_record_base(const char *label)
 {
 	struct record *r = record_new("access", label);
@@ -123,7 +124,7 @@ static T_UNUSED struct record *t_record_full(void)
 	return r;
 }
 
-/* record_to_json(@r) on one line, malloc'ed (NULL on ENOMEM): records are the same when these are. */
+/* record_to_json(@r) on one line, malloc'ed (NULL on ENOMEM): equal for equal records. */
 static T_UNUSED char *t_record_json(const struct record *r)
 {
 	struct json_object *o = record_to_json(r);

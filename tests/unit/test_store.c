@@ -871,6 +871,309 @@ TEST(killed_at_random_leaves_whole_runs)
 	ASSERT_LT(0, mid_write) TH_LOG("no kill landed inside a write (seed %u)", seed);
 }
 
+/* ------------------------------------------------------ reading the store back */
+
+/* What store_read() handed over, in order; at @stop_at records the callback says stop. */
+struct t_got {
+	struct record *r[16];
+	size_t n;
+	size_t stop_at;
+};
+
+static int t_keep(struct record *r, void *arg)
+{
+	struct t_got *g = arg;
+
+	if (g->n == ARRAY_SIZE(g->r)) {
+		record_free(r);
+		return -ENOSPC;
+	}
+	g->r[g->n++] = r;
+	return g->stop_at && g->n == g->stop_at ? 42 : 0;
+}
+
+static void t_got_free(struct t_got *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		record_free(g->r[i]);
+	g->n = 0;
+}
+
+/* store_read(@q) of the store at @path into @g (emptied first). */
+static int t_read(const char *path, const struct store_query *q, struct t_got *g, char *err,
+		  size_t errlen)
+{
+	struct store *s;
+	int ret;
+
+	t_got_free(g);
+	ret = store_open_readonly(path, &s, err, errlen);
+	if (ret)
+		return ret;
+	ret = store_read(s, q, t_keep, g, err, errlen);
+	store_close(s);
+	return ret;
+}
+
+/* The run ids in @g, "a b c". */
+static const char *t_ids(const struct t_got *g, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < g->n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "", g->r[i]->run_id);
+	return buf;
+}
+
+/* Run @id labelled @label (may be NULL) of @scenario, started @dt seconds after T_STARTED_AT. */
+static int t_insert_at(const char *path, const char *id, const char *label,
+		       const char *scenario, int dt)
+{
+	struct record *r = t_record_base(label);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	snprintf(r->run_id, sizeof(r->run_id), "%s", id);
+	free(r->scenario);
+	r->scenario = strdup(scenario);
+	r->started_at += dt;
+	record_add_value(r, "x_us", "us", DIR_LOWER_IS_BETTER, dt);
+	ret = r->scenario ? t_store_insert(path, r) : -ENOMEM;
+	record_free(r);
+	return ret;
+}
+
+/* Runs of labels a (twice), b, c, d and none, of two scenarios, ten seconds apart. */
+static int t_make_runs(const char *path)
+{
+	int ret = t_insert_at(path, "r0", "a", "access", 0);
+
+	if (!ret)
+		ret = t_insert_at(path, "r1", "b", "access", 10);
+	if (!ret)
+		ret = t_insert_at(path, "r2", "a", "dirty", 20);
+	if (!ret)
+		ret = t_insert_at(path, "r3", "d", "access", 30);
+	if (!ret)
+		ret = t_insert_at(path, "r4", "c", "access", 30);
+	if (!ret)
+		ret = t_insert_at(path, "r5", NULL, "access", 40);
+	return ret;
+}
+
+/* What went in comes out: the same JSON, NaN samples and histograms included. */
+TEST(read_gives_records_whole)
+{
+	struct record *in[2] = { t_record_full(), t_record_n("v6.13", 3, 5, T_REVISION) };
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct t_got g = { 0 };
+	const struct metric *m = NULL;
+	const struct record *out;
+
+	ASSERT_NE(NULL, in[0]);
+	ASSERT_NE(NULL, in[1]);
+	in[1]->started_at += 60;
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, t_store_insert(path, in[i]));
+	}
+	ASSERT_EQ(0, t_read(path, NULL, &g, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(2, g.n);
+	for (int i = 0; i < 2; i++) {
+		char *want = t_record_json(in[i]), *got = t_record_json(g.r[i]);
+
+		ASSERT_NE(NULL, want);
+		ASSERT_NE(NULL, got);
+		EXPECT_STREQ(want, got);
+		free(want);
+		free(got);
+	}
+
+	/* what the JSON text does not show: NaN kept as NaN, buckets as struct hist */
+	out = g.r[0];
+	EXPECT_EQ(STATUS_ERROR, out->status);
+	for (size_t i = 0; i < out->nmetrics; i++)
+		if (!strcmp(out->metrics[i].name, "scan_ms"))
+			m = &out->metrics[i];
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(3, m->nsamples);
+	EXPECT_EQ(3.0, m->samples[0]);
+	EXPECT_TRUE(isnan(m->samples[1]));
+	EXPECT_EQ(0.1, m->samples[2]);
+	EXPECT_EQ(1e-300, m->value);
+	ASSERT_EQ(in[0]->nhists, out->nhists);
+	for (size_t i = 0; i < out->nhists; i++) {
+		const struct hist *a = &in[0]->hists[i].hist, *b = &out->hists[i].hist;
+
+		EXPECT_STREQ(in[0]->hists[i].name, out->hists[i].name);
+		EXPECT_EQ(a->count, b->count);
+		EXPECT_EQ(a->min, b->min);
+		EXPECT_EQ(a->max, b->max);
+		EXPECT_EQ(a->overflow, b->overflow);
+		EXPECT_EQ(0, memcmp(a->bucket, b->bucket, sizeof(a->bucket)));
+	}
+	ASSERT_EQ(in[0]->nchecks, out->nchecks);
+	for (size_t i = 0; i < out->nchecks; i++) {
+		EXPECT_STREQ(in[0]->checks[i].name, out->checks[i].name);
+		EXPECT_EQ(in[0]->checks[i].status, out->checks[i].status);
+	}
+	t_got_free(&g);
+	record_free(in[0]);
+	record_free(in[1]);
+}
+
+TEST(read_selects_labels_scenarios_since)
+{
+	static const char *const a[] = { "a", NULL }, *const ac[] = { "a", "c", NULL };
+	static const char *const nosuch[] = { "nosuch", NULL }, *const none[] = { NULL };
+	static const char *const dirty[] = { "dirty", NULL };
+	static const char *const both[] = { "access", "dirty", NULL };
+	static const struct {
+		struct store_query q;
+		const char *ids;
+	} cases[] = {
+		{ { 0 }, "r0 r1 r2 r3 r4 r5" },
+		{ { .labels = none, .scenarios = none }, "r0 r1 r2 r3 r4 r5" },
+		{ { .labels = a }, "r0 r2" },
+		{ { .labels = ac }, "r0 r2 r4" },
+		{ { .labels = nosuch }, "" },
+		{ { .scenarios = dirty }, "r2" },
+		{ { .labels = a, .scenarios = both }, "r0 r2" },
+		{ { .has_since = true, .since = T_STARTED_AT + 20 }, "r2 r3 r4 r5" },
+		{ { .labels = a, .has_since = true, .since = T_STARTED_AT + 10 }, "r2" },
+		{ { .has_since = true, .since = T_STARTED_AT + 41 }, "" },
+	};
+	char dir[256], path[PATH_MAX], err[512] = "", ids[256];
+	struct t_got g = { 0 };
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, t_read(path, &cases[i].q, &g, err, sizeof(err))) TH_LOG("%s", err);
+		EXPECT_STREQ(cases[i].ids, t_ids(&g, ids, sizeof(ids))) TH_LOG("case %zu", i);
+	}
+	t_got_free(&g);
+}
+
+/* Oldest first; within a second by run id, or in the order stored when asked. */
+TEST(read_order)
+{
+	struct store_query q = { .insertion_order = true };
+	char dir[256], path[PATH_MAX], err[512] = "", ids[256];
+	struct t_got g = { 0 };
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_insert_at(path, "t2", "x", "access", 2));
+	ASSERT_EQ(0, t_insert_at(path, "t1-z", "x", "access", 1));
+	ASSERT_EQ(0, t_insert_at(path, "t1-a", "x", "access", 1));
+	ASSERT_EQ(0, t_insert_at(path, "t0", "x", "access", 0));
+	ASSERT_EQ(0, t_read(path, NULL, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("t0 t1-a t1-z t2", t_ids(&g, ids, sizeof(ids)));
+	ASSERT_EQ(0, t_read(path, &q, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("t0 t1-z t1-a t2", t_ids(&g, ids, sizeof(ids)));
+	t_got_free(&g);
+}
+
+/* The labels, the most recently used first (ties by name), with their run counts. */
+TEST(labels_counts_and_order)
+{
+	static const struct {
+		const char *label;
+		size_t runs;
+	} want[] = { { NULL, 1 }, { "c", 1 }, { "d", 1 }, { "a", 2 }, { "b", 1 } };
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct store_label *l;
+	struct store *s;
+	size_t n;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	ASSERT_EQ(0, store_open_readonly(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ(path, store_path(s));
+	ASSERT_EQ(0, store_labels(s, &l, &n, err, sizeof(err))) TH_LOG("%s", err);
+	store_close(s);
+	ASSERT_EQ(ARRAY_SIZE(want), n);
+	for (size_t i = 0; i < n; i++) {
+		if (want[i].label) {
+			EXPECT_STREQ(want[i].label, l[i].label);
+		} else {
+			EXPECT_EQ(NULL, l[i].label);
+		}
+		EXPECT_EQ(want[i].runs, l[i].runs) TH_LOG("label %zu", i);
+	}
+	store_labels_free(l, n);
+}
+
+/* Read-only opening never creates, and says what is wrong with what it finds. */
+TEST(open_readonly_refusals)
+{
+	char dir[256], path[PATH_MAX], err[512] = "", want[PATH_MAX + 128];
+	struct store *s = (void *)1;
+	sqlite3 *db;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/none.db", dir);
+	EXPECT_EQ(-ENOENT, store_open_readonly(path, &s, err, sizeof(err)));
+	EXPECT_EQ(NULL, s);
+	snprintf(want, sizeof(want), "no results store at %s: No such file or directory", path);
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+	EXPECT_NE(0, access(path, F_OK));
+
+	snprintf(path, sizeof(path), "%s/other.db", dir);
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "CREATE TABLE t (x INTEGER)", NULL, NULL, NULL));
+	sqlite3_close(db);
+	EXPECT_EQ(-EINVAL, store_open_readonly(path, &s, err, sizeof(err)));
+	snprintf(want, sizeof(want), "store %s: not an mmubench results store", path);
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+
+	snprintf(path, sizeof(path), "%s/newer.db", dir);
+	ASSERT_EQ(0, t_insert_at(path, "r0", "a", "access", 0));
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	snprintf(want, sizeof(want), "UPDATE schema_version SET version = %d",
+		 STORE_SCHEMA_VERSION + 1);
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, want, NULL, NULL, NULL));
+	sqlite3_close(db);
+	EXPECT_EQ(-EPROTONOSUPPORT, store_open_readonly(path, &s, err, sizeof(err)));
+	snprintf(want, sizeof(want),
+		 "store %s: schema version %d, this mmubench reads versions 1 to %d: use a newer mmubench",
+		 path, STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
+	EXPECT_STREQ(want, err);
+}
+
+/* A callback's non-zero return stops the read and is what store_read() returns. */
+TEST(read_stops_when_told)
+{
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct t_got g = { .stop_at = 2 };
+	struct store *s;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	ASSERT_EQ(42, t_read(path, NULL, &g, err, sizeof(err)));
+	EXPECT_EQ(2, g.n);
+	t_got_free(&g);
+
+	/* and the store is usable after: the read's snapshot ended with it */
+	ASSERT_EQ(0, store_open_readonly(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	g.stop_at = 1;
+	EXPECT_EQ(42, store_read(s, NULL, t_keep, &g, err, sizeof(err)));
+	g.stop_at = 0;
+	EXPECT_EQ(0, store_read(s, NULL, t_keep, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(7, g.n);
+	store_close(s);
+	t_got_free(&g);
+}
+
 /* ----------------------------------------------------------- mmubench import */
 
 struct t_cap {
