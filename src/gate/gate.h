@@ -4,14 +4,18 @@
  * label in the results store, metric by metric and config by config, with a
  * stated statistical rule, and says whether anything regressed.
  *
- * A config is a scenario and its run parameters (params_json, keys sorted,
- * numbers normalised, a missing parameter taken as its default), less the
- * parameters the rules say to ignore. For
+ * A config is a scenario and its run parameters (config_key() of
+ * workloads/catalog.h: keys sorted, numbers normalised, a missing parameter
+ * taken as its default), less the parameters the rules say to ignore. For
  * each metric of a config, the samples of a side are the metric's headline
  * value of every usable run (status pass or fail) of that config with that
  * label: runs are the repeats. When each side has exactly one run, the
- * samples recorded within those runs (metric_samples, e.g. one per vCPU or
- * per pass) stand in, and the row says so.
+ * samples recorded within those runs (e.g. one per vCPU or per pass) stand
+ * in, and the row says so. NaN values and samples are no values.
+ *
+ * The files: rules.c (the rules file), judge.c (one metric's verdict, pure),
+ * compare.c (the runs from store_read() -> configs -> series -> rows),
+ * print.c (table and KTAP).
  *
  * Verdicts: a metric regressed when the test's p < alpha and the change in
  * the bad direction (the store's metric direction, or the rules') is at
@@ -128,7 +132,7 @@ struct gate_row {
 };
 
 struct gate_config {
-	char *key;			/* gate_config_key() */
+	char *key;			/* config_key() */
 	char *scenario;
 	char *display;			/* scenario and its non-default parameters */
 	size_t runs[2];			/* usable runs (pass or fail) */

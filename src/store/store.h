@@ -52,12 +52,19 @@ struct store_query {
 	const char *const *scenarios;	/* NULL-terminated */
 	bool has_since;
 	int64_t since;			/* started_at >= since (Unix seconds) */
+	/*
+	 * Runs that started in the same second in the order they were stored,
+	 * not by run id (random within a second): the gate's first-seen order
+	 * of configs stays the order the runs were made in.
+	 */
+	bool insertion_order;
 };
 
 /*
  * Calls @fn with every run that matches @q, oldest first (started_at, then
- * run id), as the full record it was stored as (metrics with their samples,
- * histograms as struct hist, checks, params, env). The record belongs to
+ * run id or, with q->insertion_order, the order stored), as the full
+ * record it was stored as (metrics with their samples, histograms as
+ * struct hist, checks, params, env). The record belongs to
  * @fn (record_free() it, or keep it). @fn returns 0 to go on; anything else
  * stops the read and is returned. All runs come from one snapshot of the
  * store. A stored record that cannot be read back is -EINVAL naming its run.

@@ -125,7 +125,9 @@ int store_read(struct store *s, const struct store_query *q,
 
 	strbuf_addstr(&sql, "SELECT run_id, record_json FROM runs");
 	store_read_where(&sql, q);
-	strbuf_addstr(&sql, " ORDER BY started_at, run_id");
+	/* rowid: SQLite's insertion order (a PostgreSQL store would need a serial column) */
+	strbuf_addstr(&sql, q && q->insertion_order ? " ORDER BY started_at, rowid" :
+		      " ORDER BY started_at, run_id");
 	if (sql.failed)
 		return errf(err, errlen, -ENOMEM, "store %s: out of memory", s->path);
 	/* one snapshot for the whole read, even if a run is stored meanwhile */

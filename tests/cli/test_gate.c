@@ -34,6 +34,7 @@
 
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
+#include "tests/t_record.h"
 
 #include "tests/t_spawn.h"
 
@@ -499,8 +500,6 @@ static int t_insert(const char *path, const struct t_run *tr)
 	struct record *r = record_new("access", tr->label);
 	double ns[3] = { tr->ns * 0.99, tr->ns, tr->ns * 1.01 }, many[64];
 	double lost[3] = { tr->lost, tr->lost, tr->lost_sample };
-	char err[512];
-	struct store *s;
 	int ret;
 
 	if (!r)
@@ -528,13 +527,7 @@ static int t_insert(const char *path, const struct t_run *tr)
 		record_add_check(r, "memory_contents", STATUS_PASS, NULL);
 	if (tr->status != STATUS_PASS)
 		record_set_status(r, tr->status, "synthetic %s", record_status_name(tr->status));
-	ret = store_open(path, &s, err, sizeof(err));
-	if (!ret) {
-		ret = store_insert(s, r, err, sizeof(err));
-		store_close(s);
-	}
-	if (ret)
-		fprintf(stderr, "# %s\n", err);
+	ret = t_store_insert(path, r);
 	record_free(r);
 	return ret;
 }

@@ -24,6 +24,7 @@
 
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
+#include "tests/t_record.h"
 
 #include "src/stats/hist_stats.h"
 #include "src/record/json_in.h"
@@ -32,62 +33,6 @@
 #include "src/record/record.h"
 #include "src/store/store.h"
 #include "src/record/summary.h"
-
-#define T_STARTED_AT	1795000000	/* 2026-11-18T11:06:40Z */
-#define T_UPC		0.001		/* unit per cycle of the test histogram */
-#define T_OVERFLOW	(1ull << 41)
-
-static const double t_samples[] = { 25.0, 22.1, 23.4, 23.9, 22.8 };	/* median 23.4 */
-
-/* The test histogram: 1..1000 cycles once each, plus one overflowing value. */
-static void t_fill_hist(struct hist *h)
-{
-	hist_init(h);
-	for (uint64_t v = 1; v <= 1000; v++)
-		hist_record(h, v);
-	hist_record(h, T_OVERFLOW);
-}
-
-/* A record with every kind of content; its status is FAIL (check "placement"). */
-static struct record *t_record(void)
-{
-	struct json_object *kernel, *nodes;
-	struct record *r;
-	struct hist h;
-
-	r = record_new("access", "v6.12-test");
-	if (!r)
-		return NULL;
-	r->started_at = T_STARTED_AT;
-	r->duration_s = 12.5;
-	json_object_object_add(r->params, "vcpus", json_object_new_int(2));
-	json_object_object_add(r->params, "mem_per_vcpu", json_object_new_string("1G"));
-	kernel = json_object_new_object();
-	json_object_object_add(kernel, "release", json_object_new_string("6.12.0-test"));
-	json_object_object_add(r->env, "kernel", kernel);
-	json_object_object_add(r->env, "hostname", json_object_new_string("testhost"));
-	nodes = json_object_new_array();
-	json_object_array_add(nodes, json_object_new_int(0));
-	json_object_object_add(r->placement, "nodes", nodes);
-
-	record_add_metric(r, "access_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER, t_samples,
-			  ARRAY_SIZE(t_samples));
-	record_add_value(r, "false_old_pct", "%", DIR_LOWER_IS_BETTER, 0.125);
-	record_add_value(r, "pages_touched", "pages", DIR_INFO, 262144);
-	record_add_metric(r, "refault_rate", "1/s", DIR_HIGHER_IS_BETTER, NULL, 0);
-
-	t_fill_hist(&h);
-	record_add_hist(r, "populate_latency", "us", T_UPC, &h);
-	hist_init(&h);
-	record_add_hist(r, "idle_latency", "us", T_UPC, &h);
-
-	record_add_check(r, "memory_contents", STATUS_PASS, NULL);
-	record_add_check(r, "placement", STATUS_FAIL, "memory on node %d, asked for node %d",
-			 1, 0);
-	record_add_check(r, "thp", STATUS_SKIP,
-			 "THP is off: echo always >/sys/kernel/mm/transparent_hugepage/enabled");
-	return r;
-}
 
 /*
  * Every test works in its own directory under one per-process base
@@ -476,7 +421,7 @@ TEST(json_round_trip)
 	ASSERT_EQ(1, json_object_get_int64(json_object_object_get(h, "min_cycles")));
 	ASSERT_EQ(T_OVERFLOW, (uint64_t)json_object_get_uint64(json_object_object_get(h, "max_cycles")));
 	/* The buckets rebuild the histogram exactly. */
-	t_fill_hist(&want);
+	t_hist_fill(&want, 1000, 1, T_OVERFLOW);
 	hist_init(&got);
 	v = json_object_object_get(h, "buckets");
 	ASSERT_GT(json_object_array_length(v), 100);
@@ -733,45 +678,6 @@ TEST(json_unwritable_dir)
 /* ------------------------------------------------------------- JSON import */
 
 /* record_to_json(@r) on one line (malloc'ed): what the round trips compare. */
-static char *t_json_plain(const struct record *r)
-{
-	struct json_object *o = record_to_json(r);
-	char *s;
-
-	if (!o)
-		return NULL;
-	s = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
-	return s;
-}
-
-/*
- * t_record() and what is hard to read back: a value that is not the median
- * of its samples, a NaN sample, a histogram over every bucket size, a check
- * in error (which puts the record in error: checks of all four statuses).
- */
-static struct record *t_record_full(void)
-{
-	static const double odd[] = { 3.0, NAN, 0.1 };
-	struct record *r = t_record();
-	struct metric *m;
-	struct hist h;
-
-	if (!r)
-		return NULL;
-	m = record_add_metric(r, "scan_ms", "ms", DIR_LOWER_IS_BETTER, odd, ARRAY_SIZE(odd));
-	if (m)
-		m->value = 1e-300;
-	r->duration_s = 0.1;
-	hist_init(&h);
-	hist_record(&h, 0);
-	for (uint64_t v = 1; v < (1ull << 40); v = v * 3 + 1)
-		hist_record(&h, v);
-	record_add_hist(r, "wide_latency", "ns", 1 / 2.9, &h);
-	record_add_check(r, "kvm_stats", STATUS_ERROR, NULL);
-	return r;
-}
-
 /* Writes @text to @path; 0 or -1. */
 static int t_write_file(const char *path, const char *text)
 {
@@ -823,7 +729,7 @@ TEST(json_import_round_trip)
 	ASSERT_EQ(3, r->nhists);
 	ASSERT_EQ(4, r->nchecks);
 	ASSERT_EQ(STATUS_ERROR, r->status);
-	want = t_json_plain(r);
+	want = t_record_json(r);
 	ASSERT_NE(NULL, want);
 
 	/* From the objects record_to_json() made, which can go at once... */
@@ -831,7 +737,7 @@ TEST(json_import_round_trip)
 	ASSERT_NE(NULL, o);
 	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
 	json_object_put(o);
-	got = t_json_plain(back);
+	got = t_record_json(back);
 	ASSERT_NE(NULL, got);
 	ASSERT_STREQ(want, got);
 	free(got);
@@ -916,7 +822,7 @@ TEST(json_import_round_trip)
 	ASSERT_NE(NULL, o);
 	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
 	json_object_put(o);
-	got = t_json_plain(back);
+	got = t_record_json(back);
 	ASSERT_NE(NULL, got);
 	ASSERT_STREQ(want, got);
 	free(got);
@@ -932,12 +838,12 @@ TEST(json_import_round_trip)
 	json_object_put(r->placement);
 	r->placement = NULL;
 	record_set_status(r, STATUS_SKIP, "no dirty ring: needs CONFIG_HAVE_KVM_DIRTY_RING");
-	want = t_json_plain(r);
+	want = t_record_json(r);
 	ASSERT_NE(NULL, want);
 	o = json_tokener_parse(want);
 	ASSERT_EQ(0, record_from_json(o, &back, err, sizeof(err))) TH_LOG("%s", err);
 	json_object_put(o);
-	got = t_json_plain(back);
+	got = t_record_json(back);
 	ASSERT_NE(NULL, got);
 	ASSERT_STREQ(want, got);
 	ASSERT_NULL(back->label);
@@ -959,7 +865,7 @@ TEST(json_import_errors)
 	size_t last;
 
 	ASSERT_NE(NULL, r);
-	text = t_json_plain(r);
+	text = t_record_json(r);
 	ASSERT_NE(NULL, text);
 
 	/* A newer schema is refused before anything else is looked at. */
@@ -1103,8 +1009,8 @@ TEST(json_import_file)
 	snprintf(path, sizeof(path), "%s/run.json", dir);
 	ASSERT_EQ(0, json_write_record(r, path, err, sizeof(err))) TH_LOG("%s", err);
 	ASSERT_EQ(0, record_read_json_file(path, &back, err, sizeof(err))) TH_LOG("%s", err);
-	want = t_json_plain(r);
-	got = t_json_plain(back);
+	want = t_record_json(r);
+	got = t_record_json(back);
 	ASSERT_NE(NULL, want);
 	ASSERT_NE(NULL, got);
 	ASSERT_STREQ(want, got);

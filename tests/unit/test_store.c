@@ -29,6 +29,7 @@
 
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
+#include "tests/t_record.h"
 
 #include "src/cli/commands.h"
 #include "src/record/json_in.h"
@@ -36,7 +37,6 @@
 #include "src/record/record.h"
 #include "src/store/store.h"
 
-#define T_STARTED_AT	1795000000	/* 2026-11-18T11:06:40Z */
 #define T_REVISION	"v0.1-42-gdeadbee"
 
 /*
@@ -83,8 +83,8 @@ static off_t t_file_size(const char *path)
  * without samples), three histograms (one empty) and four checks; the
  * environment names the mmubench git revision when @revision is non-NULL.
  */
-static struct record *t_record(const char *label, size_t nmetrics, size_t nsamples,
-			       const char *revision)
+static struct record *t_record_n(const char *label, size_t nmetrics, size_t nsamples,
+				 const char *revision)
 {
 	struct json_object *mmubench;
 	struct record *r;
@@ -93,16 +93,13 @@ static struct record *t_record(const char *label, size_t nmetrics, size_t nsampl
 	char name[32];
 	size_t i, j;
 
-	r = record_new("access", label);
+	r = t_record_base(label);
 	samples = calloc(nsamples ? nsamples : 1, sizeof(*samples));
 	if (!r || !samples) {
 		free(samples);
 		record_free(r);
 		return NULL;
 	}
-	r->started_at = T_STARTED_AT;
-	r->duration_s = 12.5;
-	json_object_object_add(r->params, "vcpus", json_object_new_int(2));
 	json_object_object_add(r->env, "kernel_release", json_object_new_string("6.12.0-test"));
 	json_object_object_add(r->env, "hostname", json_object_new_string("testhost"));
 	if (revision) {
@@ -122,18 +119,12 @@ static struct record *t_record(const char *label, size_t nmetrics, size_t nsampl
 	free(samples);
 
 	for (i = 0; i < 3; i++) {
-		hist_init(&h);
-		for (j = 1; i < 2 && j <= 500 * (i + 1); j++)
-			hist_record(&h, j * (i + 1));
-		if (i == 0)
-			hist_record(&h, 1ull << 41);
+		t_hist_fill(&h, i < 2 ? 500 * (i + 1) : 0, i + 1, i == 0 ? T_OVERFLOW : 0);
 		snprintf(name, sizeof(name), "latency%zu", i);
-		record_add_hist(r, name, "us", 0.001, &h);
+		record_add_hist(r, name, "us", T_UPC, &h);
 	}
 
-	record_add_check(r, "memory_contents", STATUS_PASS, NULL);
-	record_add_check(r, "placement", STATUS_FAIL, "memory on node %d, asked for node %d", 1, 0);
-	record_add_check(r, "thp", STATUS_SKIP, "THP is off");
+	t_record_add_checks(r, "THP is off");
 	record_add_check(r, "dirty_log", STATUS_PASS, NULL);
 	return r;
 }
@@ -592,9 +583,9 @@ static int t_same_metrics(sqlite3 *db, const struct record *r, const char *id)
 
 TEST(migrate_v1_store)
 {
-	struct record *with = t_record("v6.12", 3, 4, T_REVISION);
-	struct record *without = t_record("v6.13", 2, 3, NULL);
-	struct record *later = t_record("v6.14", 1, 1, T_REVISION);
+	struct record *with = t_record_n("v6.12", 3, 4, T_REVISION);
+	struct record *without = t_record_n("v6.13", 2, 3, NULL);
+	struct record *later = t_record_n("v6.14", 1, 1, T_REVISION);
 	char dir[256], path[PATH_MAX], err[512] = "", buf[128];
 	struct store *s;
 	sqlite3 *db;
@@ -659,7 +650,7 @@ TEST(migrate_v1_store)
 /* A migration that fails leaves the store as it was, at its version. */
 TEST(failed_migration_changes_nothing)
 {
-	struct record *r = t_record("v6.12", 2, 2, T_REVISION);
+	struct record *r = t_record_n("v6.12", 2, 2, T_REVISION);
 	char dir[256], path[PATH_MAX], err[512] = "";
 	struct store *s;
 	sqlite3 *db;
@@ -778,8 +769,8 @@ static pid_t t_spawn_killed_writer(const char *path, const struct record *r, lon
 
 TEST(killed_mid_insert_leaves_nothing)
 {
-	struct record *kept = t_record("kept", 3, 3, T_REVISION);
-	struct record *big = t_record("big", 40, 100, T_REVISION);
+	struct record *kept = t_record_n("kept", 3, 3, T_REVISION);
+	struct record *big = t_record_n("big", 40, 100, T_REVISION);
 	char dir[256], path[PATH_MAX], journal[PATH_MAX + 16], err[512] = "";
 	long total, points[7];
 	struct store *s;
@@ -859,7 +850,7 @@ TEST(killed_at_random_leaves_whole_runs)
 			if (store_open(path, &s, err, sizeof(err)))
 				_exit(2);
 			for (;;) {
-				struct record *r = t_record("loop", 20, 50, T_REVISION);
+				struct record *r = t_record_n("loop", 20, 50, T_REVISION);
 
 				if (!r || store_insert(s, r, err, sizeof(err)))
 					_exit(3);
@@ -878,6 +869,309 @@ TEST(killed_at_random_leaves_whole_runs)
 	}
 	TH_LOG("%d runs stored, %d of 10 kills inside a write", nruns, mid_write);
 	ASSERT_LT(0, mid_write) TH_LOG("no kill landed inside a write (seed %u)", seed);
+}
+
+/* ------------------------------------------------------ reading the store back */
+
+/* What store_read() handed over, in order; at @stop_at records the callback says stop. */
+struct t_got {
+	struct record *r[16];
+	size_t n;
+	size_t stop_at;
+};
+
+static int t_keep(struct record *r, void *arg)
+{
+	struct t_got *g = arg;
+
+	if (g->n == ARRAY_SIZE(g->r)) {
+		record_free(r);
+		return -ENOSPC;
+	}
+	g->r[g->n++] = r;
+	return g->stop_at && g->n == g->stop_at ? 42 : 0;
+}
+
+static void t_got_free(struct t_got *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		record_free(g->r[i]);
+	g->n = 0;
+}
+
+/* store_read(@q) of the store at @path into @g (emptied first). */
+static int t_read(const char *path, const struct store_query *q, struct t_got *g, char *err,
+		  size_t errlen)
+{
+	struct store *s;
+	int ret;
+
+	t_got_free(g);
+	ret = store_open_readonly(path, &s, err, errlen);
+	if (ret)
+		return ret;
+	ret = store_read(s, q, t_keep, g, err, errlen);
+	store_close(s);
+	return ret;
+}
+
+/* The run ids in @g, "a b c". */
+static const char *t_ids(const struct t_got *g, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < g->n && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? " " : "", g->r[i]->run_id);
+	return buf;
+}
+
+/* Run @id labelled @label (may be NULL) of @scenario, started @dt seconds after T_STARTED_AT. */
+static int t_insert_at(const char *path, const char *id, const char *label,
+		       const char *scenario, int dt)
+{
+	struct record *r = t_record_base(label);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	snprintf(r->run_id, sizeof(r->run_id), "%s", id);
+	free(r->scenario);
+	r->scenario = strdup(scenario);
+	r->started_at += dt;
+	record_add_value(r, "x_us", "us", DIR_LOWER_IS_BETTER, dt);
+	ret = r->scenario ? t_store_insert(path, r) : -ENOMEM;
+	record_free(r);
+	return ret;
+}
+
+/* Runs of labels a (twice), b, c, d and none, of two scenarios, ten seconds apart. */
+static int t_make_runs(const char *path)
+{
+	int ret = t_insert_at(path, "r0", "a", "access", 0);
+
+	if (!ret)
+		ret = t_insert_at(path, "r1", "b", "access", 10);
+	if (!ret)
+		ret = t_insert_at(path, "r2", "a", "dirty", 20);
+	if (!ret)
+		ret = t_insert_at(path, "r3", "d", "access", 30);
+	if (!ret)
+		ret = t_insert_at(path, "r4", "c", "access", 30);
+	if (!ret)
+		ret = t_insert_at(path, "r5", NULL, "access", 40);
+	return ret;
+}
+
+/* What went in comes out: the same JSON, NaN samples and histograms included. */
+TEST(read_gives_records_whole)
+{
+	struct record *in[2] = { t_record_full(), t_record_n("v6.13", 3, 5, T_REVISION) };
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct t_got g = { 0 };
+	const struct metric *m = NULL;
+	const struct record *out;
+
+	ASSERT_NE(NULL, in[0]);
+	ASSERT_NE(NULL, in[1]);
+	in[1]->started_at += 60;
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	for (int i = 0; i < 2; i++) {
+		ASSERT_EQ(0, t_store_insert(path, in[i]));
+	}
+	ASSERT_EQ(0, t_read(path, NULL, &g, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(2, g.n);
+	for (int i = 0; i < 2; i++) {
+		char *want = t_record_json(in[i]), *got = t_record_json(g.r[i]);
+
+		ASSERT_NE(NULL, want);
+		ASSERT_NE(NULL, got);
+		EXPECT_STREQ(want, got);
+		free(want);
+		free(got);
+	}
+
+	/* what the JSON text does not show: NaN kept as NaN, buckets as struct hist */
+	out = g.r[0];
+	EXPECT_EQ(STATUS_ERROR, out->status);
+	for (size_t i = 0; i < out->nmetrics; i++)
+		if (!strcmp(out->metrics[i].name, "scan_ms"))
+			m = &out->metrics[i];
+	ASSERT_NE(NULL, m);
+	ASSERT_EQ(3, m->nsamples);
+	EXPECT_EQ(3.0, m->samples[0]);
+	EXPECT_TRUE(isnan(m->samples[1]));
+	EXPECT_EQ(0.1, m->samples[2]);
+	EXPECT_EQ(1e-300, m->value);
+	ASSERT_EQ(in[0]->nhists, out->nhists);
+	for (size_t i = 0; i < out->nhists; i++) {
+		const struct hist *a = &in[0]->hists[i].hist, *b = &out->hists[i].hist;
+
+		EXPECT_STREQ(in[0]->hists[i].name, out->hists[i].name);
+		EXPECT_EQ(a->count, b->count);
+		EXPECT_EQ(a->min, b->min);
+		EXPECT_EQ(a->max, b->max);
+		EXPECT_EQ(a->overflow, b->overflow);
+		EXPECT_EQ(0, memcmp(a->bucket, b->bucket, sizeof(a->bucket)));
+	}
+	ASSERT_EQ(in[0]->nchecks, out->nchecks);
+	for (size_t i = 0; i < out->nchecks; i++) {
+		EXPECT_STREQ(in[0]->checks[i].name, out->checks[i].name);
+		EXPECT_EQ(in[0]->checks[i].status, out->checks[i].status);
+	}
+	t_got_free(&g);
+	record_free(in[0]);
+	record_free(in[1]);
+}
+
+TEST(read_selects_labels_scenarios_since)
+{
+	static const char *const a[] = { "a", NULL }, *const ac[] = { "a", "c", NULL };
+	static const char *const nosuch[] = { "nosuch", NULL }, *const none[] = { NULL };
+	static const char *const dirty[] = { "dirty", NULL };
+	static const char *const both[] = { "access", "dirty", NULL };
+	static const struct {
+		struct store_query q;
+		const char *ids;
+	} cases[] = {
+		{ { 0 }, "r0 r1 r2 r3 r4 r5" },
+		{ { .labels = none, .scenarios = none }, "r0 r1 r2 r3 r4 r5" },
+		{ { .labels = a }, "r0 r2" },
+		{ { .labels = ac }, "r0 r2 r4" },
+		{ { .labels = nosuch }, "" },
+		{ { .scenarios = dirty }, "r2" },
+		{ { .labels = a, .scenarios = both }, "r0 r2" },
+		{ { .has_since = true, .since = T_STARTED_AT + 20 }, "r2 r3 r4 r5" },
+		{ { .labels = a, .has_since = true, .since = T_STARTED_AT + 10 }, "r2" },
+		{ { .has_since = true, .since = T_STARTED_AT + 41 }, "" },
+	};
+	char dir[256], path[PATH_MAX], err[512] = "", ids[256];
+	struct t_got g = { 0 };
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, t_read(path, &cases[i].q, &g, err, sizeof(err))) TH_LOG("%s", err);
+		EXPECT_STREQ(cases[i].ids, t_ids(&g, ids, sizeof(ids))) TH_LOG("case %zu", i);
+	}
+	t_got_free(&g);
+}
+
+/* Oldest first; within a second by run id, or in the order stored when asked. */
+TEST(read_order)
+{
+	struct store_query q = { .insertion_order = true };
+	char dir[256], path[PATH_MAX], err[512] = "", ids[256];
+	struct t_got g = { 0 };
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_insert_at(path, "t2", "x", "access", 2));
+	ASSERT_EQ(0, t_insert_at(path, "t1-z", "x", "access", 1));
+	ASSERT_EQ(0, t_insert_at(path, "t1-a", "x", "access", 1));
+	ASSERT_EQ(0, t_insert_at(path, "t0", "x", "access", 0));
+	ASSERT_EQ(0, t_read(path, NULL, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("t0 t1-a t1-z t2", t_ids(&g, ids, sizeof(ids)));
+	ASSERT_EQ(0, t_read(path, &q, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("t0 t1-z t1-a t2", t_ids(&g, ids, sizeof(ids)));
+	t_got_free(&g);
+}
+
+/* The labels, the most recently used first (ties by name), with their run counts. */
+TEST(labels_counts_and_order)
+{
+	static const struct {
+		const char *label;
+		size_t runs;
+	} want[] = { { NULL, 1 }, { "c", 1 }, { "d", 1 }, { "a", 2 }, { "b", 1 } };
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct store_label *l;
+	struct store *s;
+	size_t n;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	ASSERT_EQ(0, store_open_readonly(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ(path, store_path(s));
+	ASSERT_EQ(0, store_labels(s, &l, &n, err, sizeof(err))) TH_LOG("%s", err);
+	store_close(s);
+	ASSERT_EQ(ARRAY_SIZE(want), n);
+	for (size_t i = 0; i < n; i++) {
+		if (want[i].label) {
+			EXPECT_STREQ(want[i].label, l[i].label);
+		} else {
+			EXPECT_EQ(NULL, l[i].label);
+		}
+		EXPECT_EQ(want[i].runs, l[i].runs) TH_LOG("label %zu", i);
+	}
+	store_labels_free(l, n);
+}
+
+/* Read-only opening never creates, and says what is wrong with what it finds. */
+TEST(open_readonly_refusals)
+{
+	char dir[256], path[PATH_MAX], err[512] = "", want[PATH_MAX + 128];
+	struct store *s = (void *)1;
+	sqlite3 *db;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/none.db", dir);
+	EXPECT_EQ(-ENOENT, store_open_readonly(path, &s, err, sizeof(err)));
+	EXPECT_EQ(NULL, s);
+	snprintf(want, sizeof(want), "no results store at %s: No such file or directory", path);
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+	EXPECT_NE(0, access(path, F_OK));
+
+	snprintf(path, sizeof(path), "%s/other.db", dir);
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "CREATE TABLE t (x INTEGER)", NULL, NULL, NULL));
+	sqlite3_close(db);
+	EXPECT_EQ(-EINVAL, store_open_readonly(path, &s, err, sizeof(err)));
+	snprintf(want, sizeof(want), "store %s: not an mmubench results store", path);
+	EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+
+	snprintf(path, sizeof(path), "%s/newer.db", dir);
+	ASSERT_EQ(0, t_insert_at(path, "r0", "a", "access", 0));
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	snprintf(want, sizeof(want), "UPDATE schema_version SET version = %d",
+		 STORE_SCHEMA_VERSION + 1);
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, want, NULL, NULL, NULL));
+	sqlite3_close(db);
+	EXPECT_EQ(-EPROTONOSUPPORT, store_open_readonly(path, &s, err, sizeof(err)));
+	snprintf(want, sizeof(want),
+		 "store %s: schema version %d, this mmubench reads versions 1 to %d: use a newer mmubench",
+		 path, STORE_SCHEMA_VERSION + 1, STORE_SCHEMA_VERSION);
+	EXPECT_STREQ(want, err);
+}
+
+/* A callback's non-zero return stops the read and is what store_read() returns. */
+TEST(read_stops_when_told)
+{
+	char dir[256], path[PATH_MAX], err[512] = "";
+	struct t_got g = { .stop_at = 2 };
+	struct store *s;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	ASSERT_EQ(42, t_read(path, NULL, &g, err, sizeof(err)));
+	EXPECT_EQ(2, g.n);
+	t_got_free(&g);
+
+	/* and the store is usable after: the read's snapshot ended with it */
+	ASSERT_EQ(0, store_open_readonly(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	g.stop_at = 1;
+	EXPECT_EQ(42, store_read(s, NULL, t_keep, &g, err, sizeof(err)));
+	g.stop_at = 0;
+	EXPECT_EQ(0, store_read(s, NULL, t_keep, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(7, g.n);
+	store_close(s);
+	t_got_free(&g);
 }
 
 /* ----------------------------------------------------------- mmubench import */
@@ -984,7 +1278,7 @@ static int t_same_hists_checks(sqlite3 *db, const struct record *r, const char *
 
 TEST(import_round_trip)
 {
-	struct record *r = t_record("rig-6.12", 5, 7, T_REVISION);
+	struct record *r = t_record_n("rig-6.12", 5, 7, T_REVISION);
 	char dir[256], path[PATH_MAX], json[PATH_MAX], want[PATH_MAX + 128], buf[128];
 	char err[512] = "";
 	struct json_object *o, *rj;
@@ -1038,7 +1332,7 @@ TEST(import_round_trip)
 
 TEST(import_many_some_bad)
 {
-	struct record *a = t_record("a", 2, 2, NULL), *b = t_record("b", 2, 2, NULL);
+	struct record *a = t_record_n("a", 2, 2, NULL), *b = t_record_n("b", 2, 2, NULL);
 	char dir[256], path[PATH_MAX], ja[PATH_MAX], jb[PATH_MAX], bad[PATH_MAX];
 	char missing[PATH_MAX], want[PATH_MAX + 128], err[512] = "", buf[64];
 	struct t_cap c;
