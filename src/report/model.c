@@ -184,20 +184,35 @@ out:
 	return ret;
 }
 
-/* A parameter's value as text: strings bare, sizes (OPT_SIZE) as "1G", the rest as JSON. */
+/*
+ * A parameter's value as text: strings bare, sizes (OPT_SIZE) as "1G",
+ * doubles in the fewest digits that read back the same (0.1 whether it
+ * came from a record or the catalog's defaults, 0.0), the rest as JSON.
+ */
 static void model_param_text(const struct scenario_desc *scn, const char *key,
 			     struct json_object *v, char *buf, size_t len)
 {
 	const struct opt_desc *o = catalog_find_option(scn, key);
 
-	if (!v)
+	if (!v) {
 		snprintf(buf, len, "null");
-	else if (json_object_is_type(v, json_type_string))
+	} else if (json_object_is_type(v, json_type_string)) {
 		snprintf(buf, len, "%s", json_object_get_string(v));
-	else if (o && o->type == OPT_SIZE && json_object_is_type(v, json_type_int))
+	} else if (o && o->type == OPT_SIZE && json_object_is_type(v, json_type_int)) {
 		format_size(json_object_get_uint64(v), buf, len);
-	else
+	} else if (json_object_is_type(v, json_type_double)) {
+		double d = json_object_get_double(v);
+
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(buf, len, "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+		if (!strpbrk(buf, ".en") && strlen(buf) + 3 <= len)
+			strcat(buf, ".0");	/* still a double, as JSON writes it */
+	} else {
 		snprintf(buf, len, "%s", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	}
 }
 
 /*
