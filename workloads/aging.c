@@ -542,5 +542,23 @@ const struct scenario_desc scenario_aging = {
 	.config_size = sizeof(struct aging_config),
 	.defaults = aging_defaults,
 	.metrics = aging_metrics,
+	.charts = (const struct chart_spec[]){
+		{ CHART_PER_EPOCH, "false_old_pct", "false_young_pct",
+		  .title = "Aging accuracy per epoch",
+		  .about = "false_old_pct (truly-young pages judged old) and false_young_pct "
+			   "(truly-old pages judged young) in each aging epoch, per driver "
+			   "configuration; one colour per label. Lines are medians over runs; the "
+			   "band spans min..max when there are several runs.",
+		  .axis = "pages (% of truly-young / truly-old)" },
+		{ CHART_COST_VS_SIZE, "aging_pass_ms", "aging_ms_per_gib", .by = "driver",
+		  .title = "Aging cost vs memory size",
+		  .about = "Wall time of an aging pass (aging_pass_ms, with the verdict read) "
+			   "against the guest memory size (vCPUs x mem-per-vcpu), per driver and "
+			   "label: point at the median pass, error bar min..max over all passes of "
+			   "all runs. Other parameters are pooled.",
+		  .chart = "aging pass time vs guest memory size", .axis = "aging pass wall time",
+		  .sample = "pass", .samples = "passes", .hint = "run without --no-timing" },
+		{ CHART_END },
+	},
 	.ops = &aging_ops,
 };

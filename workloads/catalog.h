@@ -59,6 +59,30 @@ struct metric_desc {
 	const char *help;
 };
 
+/*
+ * A chart a scenario asks the report for, beyond those every scenario gets
+ * (latency, trend, baseline vs candidate): which of its metrics and
+ * parameters to draw, and the words that explain them, so that the report
+ * names no scenario's metric. A scenario's list ends with kind CHART_END.
+ */
+enum chart_kind {
+	CHART_END,
+	CHART_PER_EPOCH,	/* the samples of @metric and @metric2 by epoch, per config */
+	CHART_COST_VS_SIZE,	/* @metric against guest memory, a line per value of @by */
+};
+
+struct chart_spec {
+	enum chart_kind kind;
+	const char *metric, *metric2;	/* per epoch: the two series; cost: time, time per GiB */
+	const char *by;			/* cost: the parameter naming a line (else the scenario) */
+	const char *title;		/* the report section's title */
+	const char *about;		/* its paragraph: what is drawn and how */
+	const char *chart;		/* cost: the chart's title */
+	const char *axis;		/* the y axis in words (cost: before its unit) */
+	const char *sample, *samples;	/* cost: what one sample of @metric is, and several */
+	const char *hint;		/* cost: how a run gets @metric */
+};
+
 struct scenario_ops;
 
 struct scenario_desc {
@@ -69,6 +93,7 @@ struct scenario_desc {
 	const char *const *defaults;	/* common options this scenario sets differently (argv form) */
 	size_t config_size;		/* bytes of that config, allocated by the runner */
 	const struct metric_desc *metrics;	/* NULL-terminated by name */
+	const struct chart_spec *charts;	/* the report's charts of this scenario; may be NULL */
 	const struct scenario_ops *ops;
 };
 

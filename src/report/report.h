@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The report: reads the results store (SQLite, results/schema.sql), writes
+ * The report: reads the results store (whole records, store_read()), writes
  * one gnuplot script and data file per chart into a directory, runs gnuplot
  * on each (SVG and PNG), and writes an index.html that shows the charts with
  * the numbers they draw. Static HTML, no JavaScript, nothing from the
  * network. A chart with nothing to draw becomes a small image that says
  * "no data for <chart> (<why>)" instead of an empty plot.
  *
- * Charts: latency CDF per histogram and configuration (one line per label);
- * latency percentiles p50/p90/p99/p99.9; false-old and false-young per aging
- * epoch; aging pass time vs guest memory size per driver; the trend of every
- * judged metric across labels in time order (median and min..max band);
- * baseline vs candidate bars for two labels.
+ * Charts every scenario gets: latency CDF per histogram and configuration
+ * (one line per label); latency percentiles p50/p90/p99/p99.9; the trend of
+ * every judged metric across labels in time order (median and min..max
+ * band); baseline vs candidate bars for two labels. Charts a scenario asks
+ * for in its descriptor (struct chart_spec, workloads/catalog.h): aging's
+ * false-old and false-young per epoch, and pass time vs guest memory size
+ * per driver.
  *
  * Nothing here touches KVM: the report only reads the store.
  */

@@ -9,6 +9,9 @@
  * - charts without data (no aging run here) are images that say so, and
  *   index.html says so too;
  * - a second report into the same directory leaves no stale chart behind;
+ * - aging runs get the charts their scenario's chart_spec asks for, pooled by
+ *   config identity (a parameter missing from a run is the catalog's
+ *   default) and named by what varies, in catalog order;
  * - nothing matching the selection, no store, bad options: exit 2 and one
  *   line on stderr, nothing written; gnuplot missing: exit 3 naming the
  *   package to install.
@@ -35,6 +38,7 @@
 #include "src/record/record.h"
 #include "src/report/report.h"
 #include "src/store/store.h"
+#include "workloads/catalog.h"
 
 #define T_EXIT_ERROR	3
 #define T_UPC		(1.0 / 2000)	/* us per cycle: a 2 GHz TSC */
@@ -133,6 +137,41 @@ static int t_store_run(struct store *s, const char *label, int k, uint64_t shift
 	ret = store_insert(s, r, err, errlen);
 	record_free(r);
 	free(h);
+	return ret;
+}
+
+/*
+ * One aging run of label "base": driver none, 64M per vCPU, per-epoch
+ * false_old_pct samples @fo (false_young_pct zero), aging_pass_ms samples
+ * @pass; @seed and @epochs (0: not in the record) as given.
+ */
+static int t_store_aging(struct store *s, int k, uint64_t vcpus, int seed, int epochs,
+			 const double fo[3], const double pass[3], char *err, size_t errlen)
+{
+	struct record *r = record_new("aging", "base");
+	double fy[3] = { 0, 0, 0 }, per_gib[3];
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->started_at = T_T0 + 600 + 60 * k;
+	r->duration_s = 5;
+	json_object_object_add(r->params, "driver", json_object_new_string("none"));
+	json_object_object_add(r->params, "vcpus", json_object_new_int64(vcpus));
+	json_object_object_add(r->params, "mem-per-vcpu", json_object_new_int64(64 << 20));
+	if (seed)
+		json_object_object_add(r->params, "seed", json_object_new_int64(seed));
+	if (epochs)
+		json_object_object_add(r->params, "epochs", json_object_new_int64(epochs));
+	json_object_object_add(r->env, "kernel_release", json_object_new_string("6.12.0-test"));
+	for (int i = 0; i < 3; i++)
+		per_gib[i] = pass[i] * 16 / vcpus;
+	record_add_metric(r, "false_old_pct", "%", DIR_LOWER_IS_BETTER, fo, 3);
+	record_add_metric(r, "false_young_pct", "%", DIR_LOWER_IS_BETTER, fy, 3);
+	record_add_metric(r, "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER, pass, 3);
+	record_add_metric(r, "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER, per_gib, 3);
+	ret = store_insert(s, r, err, errlen);
+	record_free(r);
 	return ret;
 }
 
@@ -390,6 +429,91 @@ TEST_F(report, awkward_label)
 	snprintf(path, sizeof(path), "%s/trend-s0-m0.png", self->out);
 	EXPECT_TRUE(t_exists(path));
 	free(index);
+}
+
+TEST_F(report, aging_charts_from_the_catalog)
+{
+	static const double fo[4][3] = { { 1, 2, 3 }, { 3, 4, 5 }, { 7, 7, 7 }, { 9, 9, 9 } };
+	static const double pass[2][3] = { { 10, 12, 14 }, { 20, 22, 24 } };
+	char path[600], err[512], *index, *dat;
+	struct store *s;
+	struct t_out r;
+
+	if (t_gnuplot_missing())
+		SKIP(return, "%s", t_gnuplot_missing());
+	ASSERT_EQ(0, store_open(self->store, &s, err, sizeof(err))) TH_LOG("%s", err);
+	/* two runs at seed 2, one without a seed (the default, 1), one of 2 vCPUs and 4 epochs */
+	ASSERT_EQ(0, t_store_aging(s, 0, 1, 2, 0, fo[0], pass[0], err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, t_store_aging(s, 1, 1, 2, 0, fo[1], pass[0], err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, t_store_aging(s, 2, 1, 0, 0, fo[2], pass[0], err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, t_store_aging(s, 3, 2, 2, 4, fo[3], pass[1], err, sizeof(err))) TH_LOG("%s", err);
+	store_close(s);
+	ASSERT_EQ(0, t_run(&r, "report", "--store", self->store, "--out", self->out, "--quiet",
+			   "--scenario", "aging", NULL));
+	EXPECT_EQ(0, r.status) t_show("stderr", r.err);
+	t_out_free(&r);
+	snprintf(path, sizeof(path), "%s/index.html", self->out);
+	index = t_read(path, NULL);
+	ASSERT_NE(NULL, index);
+
+	/* what is missing is the default, and what varies is named in catalog order */
+	EXPECT_NE(NULL, strstr(index, "<td>epochs=10, vcpus=1, seed=1</td>"));
+	EXPECT_NE(NULL, strstr(index, "<td>epochs=10, vcpus=1, seed=2</td>"));
+	EXPECT_NE(NULL, strstr(index, "<td>epochs=4, vcpus=2, seed=2</td>"));
+	EXPECT_NE(NULL, strstr(index, "<h2 id=\"aging-epochs\">Aging accuracy per epoch</h2>"));
+	EXPECT_NE(NULL, strstr(index, "<th>aging_pass_ms median</th>"));
+	EXPECT_EQ(NULL, strstr(index, "no data for aging")) TH_LOG("an aging chart without data");
+
+	/* configs sort by name: c1 pools the two seed-2 runs, epoch by epoch */
+	snprintf(path, sizeof(path), "%s/epochs-s0-c1.dat", self->out);
+	dat = t_read(path, NULL);
+	EXPECT_TRUE(dat && strstr(dat, "# base false_old_pct: epoch median min max runs\n"
+				  "1 2 1 3 2\n2 3 2 4 2\n3 4 3 5 2\n"))
+		t_show(path, dat ? dat : "(none)");
+	free(dat);
+	snprintf(path, sizeof(path), "%s/epochs-s0-c2.dat", self->out);
+	EXPECT_TRUE(t_exists(path)) TH_LOG("no chart of the 2-vCPU config");
+
+	/* the cost pools every config of a size: 3 runs x 3 passes at 64M, 1 x 3 at 128M */
+	snprintf(path, sizeof(path), "%s/aging-cost.dat", self->out);
+	dat = t_read(path, NULL);
+	EXPECT_TRUE(dat && strstr(dat, "# none base: memory_gib(offset) median min max passes "
+				  "memory_gib\n0.0625 12 10 14 9 0.0625\n0.125 22 20 24 3 0.125\n"))
+		t_show(path, dat ? dat : "(none)");
+	free(dat);
+	free(index);
+}
+
+/* Every chart a scenario asks for names what the scenario has, and says what it is. */
+TEST(chart_specs_match_the_catalog)
+{
+	int n = 0;
+
+	for (int i = 0; scenarios[i]; i++) {
+		const struct scenario_desc *scn = scenarios[i];
+
+		for (const struct chart_spec *sp = scn->charts; sp && sp->kind; sp++, n++) {
+			const char *mets[2] = { sp->metric, sp->metric2 };
+
+			EXPECT_TRUE(sp->title && sp->about && sp->axis)
+				TH_LOG("%s: a chart without its words", scn->name);
+			for (int k = 0; k < 2; k++) {
+				bool found = false;
+
+				for (const struct metric_desc *m = scn->metrics; mets[k] && m->name; m++)
+					found |= !strcmp(m->name, mets[k]);
+				EXPECT_TRUE(found) TH_LOG("%s: chart metric %s is not one of its metrics",
+							  scn->name, mets[k] ? mets[k] : "(none)");
+			}
+			if (sp->kind == CHART_COST_VS_SIZE) {
+				EXPECT_TRUE(sp->chart && sp->sample && sp->samples)
+					TH_LOG("%s: a cost chart without its words", scn->name);
+				EXPECT_TRUE(!sp->by || catalog_find_option(scn, sp->by))
+					TH_LOG("%s: --%s is not an option", scn->name, sp->by);
+			}
+		}
+	}
+	EXPECT_LE(2, n) TH_LOG("the aging charts are gone from the catalog");
 }
 
 TEST_F(report, nothing_selected)
