@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +35,10 @@
 #include "kernel/aging/driver.h"
 #include "src/lib/bitmap.h"
 #include "kernel/trace/damon_trace.h"
+#include "kernel/mm/damon.h"
 #include "kernel/mm/pagemap.h"
 #include "kernel/mm/sysfs.h"
 #include "src/lib/util.h"
-
-#define DAMON_KDAMONDS	"/sys/kernel/mm/damon/admin/kdamonds"
-#define DAMON_HINT	"CONFIG_DAMON_SYSFS=y with CONFIG_DAMON_PADDR or CONFIG_DAMON_VADDR, and tracefs (CONFIG_TRACING)"
 
 struct damon_state {
 	bool own;			/* our vaddr kdamond 0, made through env->knobs */
@@ -61,108 +58,6 @@ struct damon_state {
 	unsigned long **old;		/* per target, from the last pass */
 };
 
-static int damon_read_str(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int damon_read_str(char *buf, size_t len, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return sysfs_read(path, buf, len);
-}
-
-static uint64_t damon_read_num(uint64_t dflt, const char *fmt, int i, const char *rel)
-{
-	char path[PATH_MAX];
-	uint64_t v;
-
-	snprintf(path, sizeof(path), fmt, i, rel);
-	return sysfs_read_u64(path, &v) ? dflt : v;
-}
-
-/* The aggregation interval of sysfs kdamond i, allowing for intervals auto-tuning. */
-static uint64_t damon_sysfs_aggr_us(int i)
-{
-	const char *fmt = DAMON_KDAMONDS "/%d/contexts/0/monitoring_attrs/intervals/%s";
-	uint64_t aggr = damon_read_num(0, fmt, i, "aggr_us");
-	uint64_t sample = damon_read_num(0, fmt, i, "sample_us");
-	uint64_t goal = damon_read_num(0, fmt, i, "intervals_goal/aggrs");
-	uint64_t max_sample = damon_read_num(0, fmt, i, "intervals_goal/max_sample_us");
-
-	/* tuning scales sample_us up to max_sample_us and keeps the aggr/sample ratio */
-	if (goal && sample && max_sample && max_sample / sample * aggr > aggr)
-		return max_sample / sample * aggr;
-	return aggr;
-}
-
-/*
- * A running paddr kdamond to observe. Returns 1 when found (st filled), 0
- * when none (why says what there is; *free when DAMON sysfs has no kdamond).
- */
-static int damon_find_running(struct damon_state *st, bool *free_sysfs, char *why, size_t len)
-{
-	static const char *const modules[] = { "damon_reclaim", "damon_lru_sort" };
-	char buf[64], ops[64];
-	uint64_t n, v;
-
-	*free_sysfs = false;
-	snprintf(why, len, "no DAMON sysfs (" DAMON_KDAMONDS "): " DAMON_HINT);
-	if (sysfs_read_u64(DAMON_KDAMONDS "/nr_kdamonds", &n) == 0) {
-		*free_sysfs = n == 0;
-		if (n)
-			snprintf(why, len, "DAMON sysfs has %ju kdamond(s), none on: mmubench does not reconfigure them (writing nr_kdamonds drops their configuration); turn one on with paddr operations, or write 0 to " DAMON_KDAMONDS "/nr_kdamonds",
-				 (uintmax_t)n);
-		for (int i = 0; i < (int)n; i++) {
-			if (damon_read_str(buf, sizeof(buf), DAMON_KDAMONDS "/%d/state", i) < 0 ||
-			    strcmp(buf, "on"))
-				continue;
-			if (damon_read_str(ops, sizeof(ops), DAMON_KDAMONDS "/%d/contexts/0/operations", i) < 0)
-				snprintf(ops, sizeof(ops), "unknown");
-			if (strcmp(ops, "paddr")) {
-				snprintf(why, len, "kdamond %d runs with %s operations on targets of its own (only a paddr kdamond can be observed for our pages), and DAMON sysfs is not free for one of ours",
-					 i, ops);
-				continue;
-			}
-			v = damon_read_num(0, DAMON_KDAMONDS "/%d/%s", i, "pid");
-			if (!v || v > INT_MAX) {
-				snprintf(why, len, "kdamond %d is on, but " DAMON_KDAMONDS "/%d/pid has no thread id",
-					 i, i);
-				continue;
-			}
-			st->pid = v;
-			st->kdamond = i;
-			st->ntargets = damon_read_num(1, DAMON_KDAMONDS "/%d/%s", i,
-						      "contexts/0/targets/nr_targets");
-			st->aggr_us = damon_sysfs_aggr_us(i);
-			snprintf(st->what, sizeof(st->what), "kdamond %d (paddr, pid %d)", i, st->pid);
-			st->paddr = true;
-			return 1;
-		}
-	}
-	for (size_t m = 0; m < ARRAY_SIZE(modules); m++) {
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/enabled", modules[m]) < 0 ||
-		    (buf[0] != 'Y' && buf[0] != 'y'))
-			continue;
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/kdamond_pid", modules[m]) < 0 ||
-		    parse_u64(buf, &v) || !v || v > INT_MAX)
-			continue;
-		st->kdamond = -1;
-		st->pid = v;
-		st->ntargets = 1;
-		st->aggr_us = 0;
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/aggr_interval", modules[m]) >= 0)
-			parse_u64(buf, &st->aggr_us);
-		snprintf(st->what, sizeof(st->what), "%s's kdamond (paddr, pid %d)", modules[m], st->pid);
-		st->paddr = true;
-		return 1;
-	}
-	return 0;
-}
-
 static void damon_set_wait(struct damon_state *st)
 {
 	st->wait_ns = st->aggr_us ? (2 * st->aggr_us + 1000000) * 1000 : 10 * 1000000000ull;
@@ -171,6 +66,7 @@ static void damon_set_wait(struct damon_state *st)
 static int damon_setup(struct aging_env *env, char *err, size_t errlen)
 {
 	struct damon_state *st = calloc(1, sizeof(*st));
+	struct damon_kdamond kd;
 	char why[512];
 	uint64_t largest = 0, e;
 	volatile char probe = 1;
@@ -191,13 +87,20 @@ static int damon_setup(struct aging_env *env, char *err, size_t errlen)
 			return errf(err, errlen, -ENOMEM, "out of memory");
 	}
 
-	ret = damon_find_running(st, &free_sysfs, why, sizeof(why));
-	if (!ret && free_sysfs && env->knobs) {
+	ret = damon_find_running(&kd, &free_sysfs, why, sizeof(why));
+	if (ret) {
+		st->paddr = true;
+		st->kdamond = kd.kdamond;
+		st->pid = kd.pid;
+		st->ntargets = kd.ntargets;
+		st->aggr_us = kd.aggr_us;
+		snprintf(st->what, sizeof(st->what), "%s", kd.what);
+	} else if (free_sysfs && env->knobs) {
 		st->own = true;
 		st->kdamond = 0;
 		st->ntargets = 1;
 		snprintf(st->what, sizeof(st->what), "our kdamond 0 (vaddr)");
-	} else if (!ret) {
+	} else {
 		return errf(err, errlen, -EOPNOTSUPP, "%s", why);
 	}
 
@@ -293,8 +196,8 @@ static int damon_own_start(struct aging_env *env, struct damon_state *st, char *
 				    step, strerror(-ret));
 		return errf(err, errlen, ret, "DAMON sysfs: %s: %s", step, strerror(-ret));
 	}
-	st->pid = damon_read_num(0, DAMON_KDAMONDS "/%d/%s", 0, "pid");
-	st->aggr_us = damon_sysfs_aggr_us(0);
+	st->pid = damon_kdamond_num(0, "pid", 0);
+	st->aggr_us = damon_kdamond_aggr_us(0);
 	if (st->pid <= 0) {
 		damon_own_restore(env, st);
 		return errf(err, errlen, -EIO, DAMON_KDAMONDS "/0/pid: no kdamond thread after state on");
@@ -443,5 +346,7 @@ const struct aging_driver_desc aging_driver_damon = {
 		"DAMON sysfs is unused; young when nr_accesses > --damon-threshold; a pass waits for "
 		"the next aggregation",
 	.kind = AGING_YOUNG_OLD,
+	/* not mm.damon: a DAMON_RECLAIM/LRU_SORT kdamond is observed without DAMON sysfs */
+	.requires = NULL,
 	.ops = &damon_ops,
 };

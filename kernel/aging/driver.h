@@ -69,6 +69,12 @@ struct aging_driver_desc {
 	const char *name;
 	const char *help;
 	enum aging_verdict_kind kind;
+	/*
+	 * Prober items (kernel/probe.h) the driver cannot run without,
+	 * NULL-terminated: setup starts with probe_require() on them, and
+	 * `mmubench list` prints them as its needs.
+	 */
+	const char *const *requires;
 	const struct aging_driver_ops *ops;
 };
 

@@ -21,7 +21,10 @@
 #include "src/lib/bitmap.h"
 #include "kernel/mm/page_idle.h"
 #include "kernel/mm/pagemap.h"
+#include "kernel/probe.h"
 #include "src/lib/util.h"
+
+static const char *const idle_requires[] = { "mm.page_idle", NULL };
 
 struct idle_state {
 	int fd;				/* the bitmap */
@@ -34,11 +37,15 @@ struct idle_state {
 
 static int idle_setup(struct aging_env *env, char *err, size_t errlen)
 {
-	struct idle_state *st = calloc(1, sizeof(*st));
+	struct idle_state *st;
 	volatile char probe = 1;
 	uint64_t e;
 	int ret;
 
+	ret = probe_require(idle_requires, err, errlen);
+	if (ret)
+		return ret;
+	st = calloc(1, sizeof(*st));
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	st->fd = st->kpf_fd = -1;
@@ -194,5 +201,6 @@ const struct aging_driver_desc aging_driver_idle = {
 	.help = "idle page tracking (/sys/kernel/mm/page_idle/bitmap): each pass reads the idle "
 		"bits of the guest pages' PFNs and marks them idle again; old = still idle",
 	.kind = AGING_YOUNG_OLD,
+	.requires = idle_requires,
 	.ops = &idle_ops,
 };

@@ -21,7 +21,10 @@
 #include "kernel/aging/driver.h"
 #include "kernel/mm/memcg.h"
 #include "kernel/aging/eviction.h"
+#include "kernel/probe.h"
 #include "src/lib/util.h"
+
+static const char *const memcg_drv_requires[] = { "mm.memcg", NULL };
 
 struct memcg_drv_state {
 	struct memcg memcg;
@@ -32,9 +35,13 @@ struct memcg_drv_state {
 
 static int memcg_drv_setup(struct aging_env *env, char *err, size_t errlen)
 {
-	struct memcg_drv_state *st = calloc(1, sizeof(*st));
+	struct memcg_drv_state *st;
 	int ret;
 
+	ret = probe_require(memcg_drv_requires, err, errlen);
+	if (ret)
+		return ret;
+	st = calloc(1, sizeof(*st));
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
@@ -138,5 +145,6 @@ const struct aging_driver_desc aging_driver_memcg = {
 		"it back) and the kernel's LRU picks the pages; evicted = old. Creates a temporary "
 		"swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
+	.requires = memcg_drv_requires,
 	.ops = &memcg_drv_ops,
 };

@@ -42,10 +42,12 @@
 #include "kernel/mm/lru_gen.h"
 #include "kernel/mm/memcg.h"
 #include "kernel/aging/eviction.h"
+#include "kernel/probe.h"
 #include "src/lib/util.h"
 
-#define MGLRU_HINT "CONFIG_LRU_GEN=y; echo y > " LRU_GEN_ENABLED "; mount -t debugfs nodev /sys/kernel/debug"
 #define MGLRU_SUMMARY_MAX 4096
+
+static const char *const mglru_requires[] = { "mm.mglru", "debugfs.lru_gen", "mm.memcg", NULL };
 
 struct mglru_state {
 	struct memcg memcg;
@@ -61,19 +63,20 @@ static int mglru_setup(struct aging_env *env, char *err, size_t errlen)
 	uint64_t enabled;
 	int ret;
 
-	if (!sysfs_exists(LRU_GEN_ENABLED))
-		return errf(err, errlen, -EOPNOTSUPP, "no MGLRU (%s is missing); hint: " MGLRU_HINT,
-			    LRU_GEN_ENABLED);
+	ret = probe_require(mglru_requires, err, errlen);
+	if (ret)
+		return ret;
+	/* the prober takes any non-zero value for on, and debugfs wherever it is mounted */
 	ret = sysfs_read_u64(LRU_GEN_ENABLED, &enabled);
 	if (ret)
-		return errf(err, errlen, -EOPNOTSUPP, "cannot read %s: %s; hint: " MGLRU_HINT,
+		return errf(err, errlen, -EOPNOTSUPP, "cannot read %s: %s; hint: " LRU_GEN_HINT,
 			    LRU_GEN_ENABLED, strerror(-ret));
 	if (!(enabled & 1))
-		return errf(err, errlen, -EOPNOTSUPP, "MGLRU is off (%s = 0x%04" PRIx64 "); hint: " MGLRU_HINT,
-			    LRU_GEN_ENABLED, enabled);
+		return errf(err, errlen, -EOPNOTSUPP, "MGLRU is off (%s = 0x%04" PRIx64 "); hint: "
+			    LRU_GEN_ON_HINT, LRU_GEN_ENABLED, enabled);
 	if (!sysfs_exists(LRU_GEN_DEBUGFS))
-		return errf(err, errlen, -EOPNOTSUPP, "no %s (debugfs not mounted?); hint: " MGLRU_HINT,
-			    LRU_GEN_DEBUGFS);
+		return errf(err, errlen, -EOPNOTSUPP, "no %s (debugfs not mounted there); hint: "
+			    SYSFS_DEBUGFS_HINT, LRU_GEN_DEBUGFS);
 
 	st = calloc(1, sizeof(*st));
 	if (!st)
@@ -339,5 +342,6 @@ const struct aging_driver_desc aging_driver_mglru = {
 		"memory (0: all of the oldest generation); evicted = old. Needs CONFIG_LRU_GEN and "
 		"debugfs; creates a temporary swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
+	.requires = mglru_requires,
 	.ops = &mglru_ops,
 };

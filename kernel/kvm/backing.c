@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <linux/mman.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -13,6 +15,7 @@
 #include "kernel/kvm/backing.h"
 #include "kernel/kvm/kvm.h"
 #include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 #define HUGE_2M (2ull << 20)
@@ -67,12 +70,12 @@ static int backing_thp_map(struct backing *b, uint64_t size, const char *path,
 	char mode[128];
 	int ret;
 
-	if (sysfs_read("/sys/kernel/mm/transparent_hugepage/enabled", mode, sizeof(mode)) < 0)
+	if (sysfs_read(BACKING_THP_ENABLED, mode, sizeof(mode)) < 0)
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "thp backing: no /sys/kernel/mm/transparent_hugepage (CONFIG_TRANSPARENT_HUGEPAGE)");
+			    "thp backing: no " BACKING_THP_DIR " (CONFIG_TRANSPARENT_HUGEPAGE)");
 	if (strstr(mode, "[never]"))
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "thp backing: THP is disabled (echo madvise > /sys/kernel/mm/transparent_hugepage/enabled)");
+			    "thp backing: THP is disabled (" BACKING_THP_ON_HINT ")");
 	ret = backing_mmap_aligned(b, size, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
 				   err, errlen);
 	if (ret)
@@ -88,7 +91,7 @@ static int backing_thp_map(struct backing *b, uint64_t size, const char *path,
 static int backing_hugetlb_map(struct backing *b, uint64_t size, const char *path,
 			       struct kvm_vm *vm, char *err, size_t errlen)
 {
-	static const char pool[] = "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages";
+	static const char pool[] = BACKING_HUGEPAGES_DIR "/hugepages-2048kB/free_hugepages";
 	uint64_t free_pages = 0, need = (size + HUGE_2M - 1) / HUGE_2M;
 	void *p;
 	int ret;
@@ -264,5 +267,94 @@ int backing_check_path(const char *path, uint64_t size, char *err, size_t errlen
 		return errf(err, errlen, -EINVAL,
 			    "--backing-path %s is not a directory (mmubench creates unlinked files there)",
 			    path);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The prober's view of THP and hugetlb */
+
+static int backing_name_filter(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+int backing_probe_thp(struct json_object *o)
+{
+	char buf[64];
+	bool present = sysfs_exists(BACKING_THP_ENABLED);
+
+	jsonobj_put_bool(o, "present", present);
+	if (!present) {
+		jsonobj_put_str(o, "hint", "CONFIG_TRANSPARENT_HUGEPAGE=y");
+		return 0;
+	}
+	sysfs_json_put_choice(o, "enabled", BACKING_THP_ENABLED);
+	sysfs_json_put_choice(o, "defrag", BACKING_THP_DIR "/defrag");
+	sysfs_json_put_choice(o, "shmem_enabled", BACKING_THP_DIR "/shmem_enabled");
+	if (sysfs_read_choice(BACKING_THP_ENABLED, buf, sizeof(buf)) >= 0 && !strcmp(buf, "never"))
+		jsonobj_put_str(o, "hint", "THP is off: " BACKING_THP_ON_HINT);
+	return 0;
+}
+
+static int backing_hugepage_size_kb(void)
+{
+	char line[256];
+	int kb = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %d kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+int backing_probe_hugetlb(struct json_object *o)
+{
+	struct json_object *sizes, *s;
+	char path[512], hint[512];
+	struct dirent **names;
+	int i, n, kb, dflt = backing_hugepage_size_kb();
+	uint64_t nr, free_pages;
+
+	n = scandir(BACKING_HUGEPAGES_DIR, &names, backing_name_filter, alphasort);
+	jsonobj_put_bool(o, "present", n > 0);
+	if (n <= 0) {
+		jsonobj_put_str(o, "hint", "CONFIG_HUGETLBFS=y");
+		return 0;
+	}
+	jsonobj_put_int(o, "default_size_kb", dflt);
+	sizes = json_object_new_object();
+	for (i = 0; i < n; i++) {
+		const char *d = names[i]->d_name;
+
+		if (sscanf(d, "hugepages-%dkB", &kb) == 1) {
+			s = json_object_new_object();
+			snprintf(path, sizeof(path), BACKING_HUGEPAGES_DIR "/%s/nr_hugepages", d);
+			if (sysfs_read_u64(path, &nr))
+				nr = 0;
+			jsonobj_put_int(s, "nr_hugepages", nr);
+			snprintf(path, sizeof(path), BACKING_HUGEPAGES_DIR "/%s/free_hugepages", d);
+			if (sysfs_read_u64(path, &free_pages))
+				free_pages = 0;
+			jsonobj_put_int(s, "free_hugepages", free_pages);
+			if (!nr) {
+				if (kb == dflt)
+					snprintf(hint, sizeof(hint), "empty pool: sysctl vm.nr_hugepages=N");
+				else
+					snprintf(hint, sizeof(hint), "empty pool: echo N > "
+						 BACKING_HUGEPAGES_DIR "/%s/nr_hugepages", d);
+				jsonobj_put_str(s, "hint", hint);
+			}
+			snprintf(path, sizeof(path), "%dkB", kb);
+			json_object_object_add(sizes, path, s);
+		}
+		free(names[i]);
+	}
+	free(names);
+	json_object_object_add(o, "sizes", sizes);
 	return 0;
 }

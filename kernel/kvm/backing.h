@@ -11,7 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define BACKING_THP_DIR		"/sys/kernel/mm/transparent_hugepage"
+#define BACKING_THP_ENABLED	BACKING_THP_DIR "/enabled"
+#define BACKING_THP_ON_HINT	"echo madvise > " BACKING_THP_ENABLED
+#define BACKING_HUGEPAGES_DIR	"/sys/kernel/mm/hugepages"
+
 struct kvm_vm;
+struct json_object;
 
 struct backing {
 	const struct backing_desc *desc;
@@ -43,5 +49,14 @@ void backing_unmap(struct backing *b);
 
 /* Checks a --backing-file path before anything runs: -ENOENT/-EINVAL with a message. */
 int backing_check_path(const char *path, uint64_t size, char *err, size_t errlen);
+
+/*
+ * The prober's "mm.thp" and "mm.hugetlb": fill @o with
+ * {"present", "enabled", "defrag", "shmem_enabled", "hint"?} and
+ * {"present", "default_size_kb", "sizes": {"2048kB": {"nr_hugepages",
+ * "free_hugepages", "hint"?}}, "hint"?}. 0 or -ENOMEM.
+ */
+int backing_probe_thp(struct json_object *o);
+int backing_probe_hugetlb(struct json_object *o);
 
 #endif

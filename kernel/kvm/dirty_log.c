@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "kernel/kvm/dirty_log.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "kernel/mm/sysfs.h"
 #include "src/lib/util.h"
 
@@ -380,7 +380,7 @@ int dirty_log_eager_split(struct kvm_vm *vm, char *buf, size_t len)
 		snprintf(tdp_mmu, sizeof(tdp_mmu), "absent");
 	on = eager[0] == 'Y' || eager[0] == 'y' || eager[0] == '1';
 	mmu = tdp_mmu[0] == 'Y' || tdp_mmu[0] == 'y' || tdp_mmu[0] == '1';
-	tdp = probe_tdp_enabled();
+	tdp = kvm_probe_tdp_enabled();
 	snprintf(buf, len,
 		 "kvm.eager_page_split=%s kvm.tdp_mmu=%s tdp=%s: %s", eager, tdp_mmu,
 		 tdp ? "yes" : "no",

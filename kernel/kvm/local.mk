@@ -9,6 +9,8 @@ libmmubench_a_SOURCES += \
 	%reldir%/guest_image.h \
 	%reldir%/kvm.c \
 	%reldir%/kvm.h \
+	%reldir%/kvm_probe.c \
+	%reldir%/kvm_probe.h \
 	%reldir%/kvm_stats.c \
 	%reldir%/kvm_stats.h \
 	%reldir%/vm_layout.c \

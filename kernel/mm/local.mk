@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # included from Makefile.am: the files of kernel/mm/ in the core library
 libmmubench_a_SOURCES += \
+	%reldir%/damon.c \
+	%reldir%/damon.h \
 	%reldir%/lru_gen.c \
 	%reldir%/lru_gen.h \
 	%reldir%/memcg.c \

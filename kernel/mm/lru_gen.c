@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "kernel/mm/lru_gen.h"
+#include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 #define LRU_GEN_MAX_TOKS	8	/* more than any line shape has */
@@ -406,4 +408,21 @@ int lru_gen_command(const char *cmd, char *err, size_t errlen)
 		break;
 	}
 	return errf(err, errlen, -e, "lru_gen command \"%s\": %s%s", cmd, strerror(e), why);
+}
+
+int lru_gen_probe(struct json_object *o)
+{
+	bool present = sysfs_exists(LRU_GEN_ENABLED);
+	uint64_t caps;
+
+	jsonobj_put_bool(o, "present", present);
+	if (!present) {
+		jsonobj_put_str(o, "hint", LRU_GEN_HINT);
+		return 0;
+	}
+	sysfs_json_put_file(o, "enabled", LRU_GEN_ENABLED);
+	sysfs_json_put_file(o, "min_ttl_ms", LRU_GEN_MIN_TTL);
+	if (sysfs_read_u64(LRU_GEN_ENABLED, &caps) == 0 && !caps)
+		jsonobj_put_str(o, "hint", "MGLRU is off: " LRU_GEN_ON_HINT);
+	return 0;
 }

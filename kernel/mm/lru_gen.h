@@ -34,7 +34,11 @@
 
 #define LRU_GEN_DEBUGFS		"/sys/kernel/debug/lru_gen"
 #define LRU_GEN_FULL_DEBUGFS	"/sys/kernel/debug/lru_gen_full"
-#define LRU_GEN_ENABLED		"/sys/kernel/mm/lru_gen/enabled"
+#define LRU_GEN_DIR		"/sys/kernel/mm/lru_gen"
+#define LRU_GEN_ENABLED		LRU_GEN_DIR "/enabled"
+#define LRU_GEN_MIN_TTL		LRU_GEN_DIR "/min_ttl_ms"
+#define LRU_GEN_ON_HINT		"echo y > " LRU_GEN_ENABLED
+#define LRU_GEN_HINT		"CONFIG_LRU_GEN=y; " LRU_GEN_ON_HINT
 
 /* MAX_NR_GENS is 4 in the kernel; the parser is liberal. */
 #define LRU_GEN_MAX_GENS	16
@@ -107,5 +111,12 @@ const char *lru_gen_format_node(const struct lru_gen_node *n, char *buf, size_t 
  * was read), EEXIST (newer kernels) that another aging got there first.
  */
 int lru_gen_command(const char *cmd, char *err, size_t errlen);
+
+/*
+ * The prober's "mm.mglru": fills @o with {"present", "enabled": "0x0007",
+ * "min_ttl_ms", "hint"?}; the hint when MGLRU is absent or off. 0 or -ENOMEM.
+ */
+struct json_object;
+int lru_gen_probe(struct json_object *o);
 
 #endif

@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "kernel/mm/memcg.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
-
-#define MEMCG_HINT "CONFIG_MEMCG=y, then mount -t cgroup2 none /sys/fs/cgroup (or mount the v1 memory controller)"
 
 /* The mount point of cgroup2 (@v1 false) or of the v1 hierarchy holding "memory". */
 static bool memcg_find_mount(bool v1, char *dir, size_t len)
@@ -337,4 +336,41 @@ int memcg_stat(const struct memcg *m, const char *key, uint64_t *val)
 	}
 	fclose(f);
 	return ret;
+}
+
+int memcg_probe(struct json_object *o)
+{
+	char v1[256] = "", v2[256] = "", path[512], ctrl[SYSFS_VALUE_MAX] = "";
+	struct mntent *m;
+	bool v2_memory = false;
+	char *tok, *save;
+	FILE *f;
+
+	f = setmntent("/proc/mounts", "re");
+	while (f && (m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, "cgroup") && hasmntopt(m, "memory") && !v1[0])
+			snprintf(v1, sizeof(v1), "%s", m->mnt_dir);
+		else if (!strcmp(m->mnt_type, "cgroup2") && !v2[0])
+			snprintf(v2, sizeof(v2), "%s", m->mnt_dir);
+	}
+	if (f)
+		endmntent(f);
+	jsonobj_put_str(o, "v1_memory", v1[0] ? v1 : NULL);
+	jsonobj_put_str(o, "v2", v2[0] ? v2 : NULL);
+	if (v2[0]) {
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", v2);
+		if (sysfs_read(path, ctrl, sizeof(ctrl)) >= 0) {
+			jsonobj_put_str(o, "v2_controllers", ctrl);
+			for (tok = strtok_r(ctrl, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save))
+				if (!strcmp(tok, "memory"))
+					v2_memory = true;
+		}
+	}
+	jsonobj_put_bool(o, "v2_memory", v2_memory);
+	if (!v1[0] && !v2_memory)
+		jsonobj_put_str(o, "hint", "no memory cgroup: " MEMCG_HINT);
+	else if (!v2_memory)
+		jsonobj_put_str(o, "hint", MEMCG_V1_HINT);
+	return 0;
 }

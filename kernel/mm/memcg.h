@@ -52,6 +52,9 @@ struct memcg {
 	char lru_path[PATH_MAX];	/* our path as lru_gen (cgroup_path) shows it: "/mmubench-<pid>" */
 };
 
+#define MEMCG_HINT	"CONFIG_MEMCG=y, then mount -t cgroup2 none /sys/fs/cgroup (or the v1 memory controller)"
+#define MEMCG_V1_HINT	"memory is a v1 controller here (memory.limit_in_bytes; no memory.reclaim): boot with cgroup_no_v1=memory or systemd.unified_cgroup_hierarchy=1 for v2"
+
 /*
  * Creates the memcg and moves the whole process (cgroup.procs) into it.
  * -EOPNOTSUPP (a skip) when there is no memory controller, with the reason
@@ -100,5 +103,13 @@ static inline const char *memcg_lru_gen_path(const struct memcg *m)
 {
 	return m->lru_path;
 }
+
+/*
+ * The prober's "mm.memcg": fills @o with {"v1_memory": mount, "v2": mount,
+ * "v2_controllers", "v2_memory", "hint"?}; memcg is there when v1_memory or
+ * v2_memory is (the hint also says when memory is only a v1 controller).
+ */
+struct json_object;
+int memcg_probe(struct json_object *o);
 
 #endif

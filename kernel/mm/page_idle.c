@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "kernel/mm/page_idle.h"
+#include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 #define PAGE_IDLE_MAX_ORDER	18	/* 1G folios */
@@ -303,5 +305,15 @@ int page_idle_heads(int kpf_fd, uint64_t *pfns, uint64_t *flags, size_t n, char 
 	left = page_idle_resolve(pfns, flags, n, kpf_fd);
 	if (left < 0)
 		return errf(err, errlen, left, "/proc/kpageflags: %s", strerror(-left));
+	return 0;
+}
+
+int page_idle_probe(struct json_object *o)
+{
+	bool present = sysfs_exists(PAGE_IDLE_BITMAP);
+
+	jsonobj_put_bool(o, "present", present);
+	if (!present)
+		jsonobj_put_str(o, "hint", PAGE_IDLE_HINT);
 	return 0;
 }

@@ -22,7 +22,7 @@
 #include <sys/types.h>
 
 #define PAGE_IDLE_BITMAP	"/sys/kernel/mm/page_idle/bitmap"
-#define PAGE_IDLE_HINT		"CONFIG_IDLE_PAGE_TRACKING=y (Debian's kernels lack it: scripts/build-kernel builds one)"
+#define PAGE_IDLE_HINT		"CONFIG_IDLE_PAGE_TRACKING=y (Debian kernels lack it: build from a source tree)"
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
 #define PAGE_IDLE_KPF_COMPOUND_HEAD	(1ull << 15)
@@ -92,5 +92,9 @@ int page_idle_write(int fd, const struct page_idle_set *s, char *err, size_t err
  */
 int page_idle_heads(int kpf_fd, uint64_t *pfns, uint64_t *flags, size_t n, char *err,
 		    size_t errlen);
+
+/* The prober's "mm.page_idle": fills @o with {"present", "hint"?}. 0 or -ENOMEM. */
+struct json_object;
+int page_idle_probe(struct json_object *o);
 
 #endif

@@ -18,6 +18,7 @@
 #define PAGEMAP_EXCLUSIVE	(1ull << 56)
 #define PAGEMAP_SOFT_DIRTY	(1ull << 55)
 #define PAGEMAP_PFN_MASK	((1ull << 55) - 1)
+#define PAGEMAP_HINT		"CONFIG_PROC_PAGE_MONITOR=y"
 
 /* Reads the entries of @npages 4K pages from @addr into @out. Returns 0 or -errno. */
 int pagemap_read(const void *addr, uint64_t npages, uint64_t *out, char *err, size_t errlen);
@@ -37,5 +38,13 @@ static inline uint64_t pagemap_pfn(uint64_t e)
 {
 	return pagemap_present(e) ? e & PAGEMAP_PFN_MASK : 0;
 }
+
+/*
+ * The prober's "mm.soft_dirty" and "mm.pagemap_scan", each from one freshly
+ * written anonymous page: fill @o with {"present", "hint"?}. 0 or -ENOMEM.
+ */
+struct json_object;
+int pagemap_probe_soft_dirty(struct json_object *o);
+int pagemap_probe_scan(struct json_object *o);
 
 #endif

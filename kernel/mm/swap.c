@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "kernel/mm/swap.h"
+#include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 extern char **environ;
@@ -101,4 +103,41 @@ void swap_release(struct swap *s)
 		s->path[0] = 0;
 	}
 	s->active = false;
+}
+
+int swap_probe(struct json_object *o)
+{
+	struct json_object *devs, *d;
+	char line[512], name[256], type[32];
+	unsigned long long size, used, total = 0;
+	int prio, n = 0;
+	FILE *f;
+
+	devs = json_object_new_array();
+	f = fopen("/proc/swaps", "re");
+	if (f) {
+		if (!fgets(line, sizeof(line), f))	/* header */
+			line[0] = '\0';
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "%255s %31s %llu %llu %d", name, type, &size, &used, &prio) != 5)
+				continue;
+			d = json_object_new_object();
+			jsonobj_put_str(d, "name", name);
+			jsonobj_put_str(d, "type", type);
+			jsonobj_put_int(d, "size_kb", size);
+			jsonobj_put_int(d, "used_kb", used);
+			jsonobj_put_int(d, "priority", prio);
+			json_object_array_add(devs, d);
+			total += size;
+			n++;
+		}
+		fclose(f);
+	}
+	jsonobj_put_int(o, "active", n);
+	jsonobj_put_int(o, "total_kb", total);
+	json_object_object_add(o, "devices", devs);
+	sysfs_json_put_file(o, "zswap", SWAP_ZSWAP_ENABLED);
+	if (!n)
+		jsonobj_put_str(o, "hint", SWAP_HINT);
+	return 0;
 }

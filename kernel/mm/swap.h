@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SWAP_ZSWAP_ENABLED	"/sys/module/zswap/parameters/enabled"
+#define SWAP_HINT		"no active swap (eviction drivers need it): fallocate -l 8G /swapfile && mkswap /swapfile && swapon /swapfile; zswap (echo Y > " SWAP_ZSWAP_ENABLED ") caches in front of it"
+
 struct swap {
 	char path[PATH_MAX];	/* our swapfile, "" when an existing swap was used */
 	bool active;
@@ -28,5 +31,13 @@ uint64_t swap_active_bytes(void);
 int swap_ensure(struct swap *s, uint64_t bytes, const char *dir, char *err, size_t errlen);
 /* Turns our swapfile off and deletes it; nothing when we did not create one. */
 void swap_release(struct swap *s);
+
+/*
+ * The prober's "mm.swap": fills @o with {"active": devices, "total_kb",
+ * "devices": [{"name", "type", "size_kb", "used_kb", "priority"}], "zswap",
+ * "hint"?}. 0 or -ENOMEM.
+ */
+struct json_object;
+int swap_probe(struct json_object *o);
 
 #endif

@@ -2,13 +2,16 @@
 /* Small-file access to sysfs/procfs knobs and the knob saver. */
 #include <errno.h>
 #include <fcntl.h>
+#include <mntent.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 
 int sysfs_read(const char *path, char *buf, size_t len)
 {
@@ -127,6 +130,38 @@ bool sysfs_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+void sysfs_mount_of(const char *type, char *dir, size_t len)
+{
+	struct mntent *m;
+	FILE *f;
+
+	dir[0] = '\0';
+	f = setmntent("/proc/mounts", "re");
+	if (!f)
+		return;
+	while ((m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, type)) {
+			snprintf(dir, len, "%s", m->mnt_dir);
+			break;
+		}
+	}
+	endmntent(f);
+}
+
+void sysfs_json_put_file(struct json_object *o, const char *key, const char *path)
+{
+	char buf[SYSFS_VALUE_MAX];
+
+	jsonobj_put_str(o, key, sysfs_read(path, buf, sizeof(buf)) >= 0 ? buf : NULL);
+}
+
+void sysfs_json_put_choice(struct json_object *o, const char *key, const char *path)
+{
+	char buf[SYSFS_VALUE_MAX];
+
+	jsonobj_put_str(o, key, sysfs_read_choice(path, buf, sizeof(buf)) >= 0 ? buf : NULL);
 }
 
 void knob_saver_init(struct knob_saver *ks)

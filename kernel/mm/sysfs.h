@@ -40,6 +40,22 @@ int sysfs_write(const char *path, const char *val);
 
 bool sysfs_exists(const char *path);
 
+#define SYSFS_DEBUGFS		"/sys/kernel/debug"
+#define SYSFS_DEBUGFS_HINT	"mount -t debugfs nodev " SYSFS_DEBUGFS
+
+/* The first mount point of filesystem @type in /proc/mounts, or "" in @dir. */
+void sysfs_mount_of(const char *type, char *dir, size_t len);
+
+/*
+ * For the capability probes: put a small file's content (sysfs_read()) or
+ * its selected choice (sysfs_read_choice()) under @key, JSON null when the
+ * file cannot be read.
+ */
+#define SYSFS_VALUE_MAX		4096
+struct json_object;
+void sysfs_json_put_file(struct json_object *o, const char *key, const char *path);
+void sysfs_json_put_choice(struct json_object *o, const char *key, const char *path);
+
 /*
  * The knob saver: knob_save_and_set() records a knob's current value and
  * then writes the new one; knob_restore_all() writes the recorded values

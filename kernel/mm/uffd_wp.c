@@ -12,7 +12,9 @@
 #include <linux/userfaultfd.h>
 
 #include "src/lib/bitmap.h"
+#include "kernel/mm/sysfs.h"
 #include "kernel/mm/uffd_wp.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 #define UFFD_WP_PAGE		4096ull
@@ -43,7 +45,7 @@ static int uffd_wp_new_fd(char *err, size_t errlen)
 	if (errno == ENOSYS)
 		return errf(err, errlen, -EOPNOTSUPP,
 			    "userfaultfd: not in this kernel (CONFIG_USERFAULTFD=y)");
-	dev = open("/dev/userfaultfd", O_RDWR | O_CLOEXEC);
+	dev = open(UFFD_WP_DEV, O_RDWR | O_CLOEXEC);
 	if (dev >= 0) {
 		fd = ioctl(dev, USERFAULTFD_IOC_NEW, flags);
 		close(dev);
@@ -315,4 +317,69 @@ bool uffd_wp_event_pending(struct uffd_wp *u)
 	struct pollfd p = { .fd = u->uffd, .events = POLLIN };
 
 	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
+/* ------------------------------------------------------------------ */
+/* The prober's view of userfaultfd */
+
+static const struct {
+	const char *name;
+	uint64_t bit;
+} uffd_wp_probe_features[] = {
+	{ "MISSING_SHMEM", UFFD_FEATURE_MISSING_SHMEM },
+	{ "MISSING_HUGETLBFS", UFFD_FEATURE_MISSING_HUGETLBFS },
+	{ "MINOR_SHMEM", UFFD_FEATURE_MINOR_SHMEM },
+	{ "MINOR_HUGETLBFS", UFFD_FEATURE_MINOR_HUGETLBFS },
+	{ "SIGBUS", UFFD_FEATURE_SIGBUS },
+	{ "THREAD_ID", UFFD_FEATURE_THREAD_ID },
+	{ "EXACT_ADDRESS", UFFD_FEATURE_EXACT_ADDRESS },
+	{ "PAGEFAULT_FLAG_WP", UFFD_FEATURE_PAGEFAULT_FLAG_WP },
+	{ "WP_HUGETLBFS_SHMEM", UFFD_FEATURE_WP_HUGETLBFS_SHMEM },
+	{ "WP_UNPOPULATED", UFFD_FEATURE_WP_UNPOPULATED },
+	{ "WP_ASYNC", UFFD_FEATURE_WP_ASYNC },
+	{ "POISON", UFFD_FEATURE_POISON },
+	{ "MOVE", UFFD_FEATURE_MOVE },
+};
+
+int uffd_wp_probe(struct json_object *o)
+{
+	struct json_object *feat, *name;
+	struct uffdio_api api = { .api = UFFD_API, .features = 0 };
+	bool dev = sysfs_exists(UFFD_WP_DEV);
+	int fd, dfd, e;
+	size_t i;
+
+	fd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	e = fd < 0 ? errno : 0;
+	jsonobj_put_bool(o, "syscall", fd >= 0 || e != ENOSYS);
+	if (fd < 0)
+		jsonobj_put_fmt(o, "syscall_error", "userfaultfd(2): %s", strerror(e));
+	jsonobj_put_bool(o, "dev", dev);
+	if (fd < 0 && dev) {
+		dfd = open(UFFD_WP_DEV, O_RDWR | O_CLOEXEC);
+		if (dfd >= 0) {
+			fd = ioctl(dfd, USERFAULTFD_IOC_NEW, O_CLOEXEC | O_NONBLOCK);
+			close(dfd);
+		}
+	}
+	sysfs_json_put_file(o, "unprivileged_userfaultfd", UFFD_WP_UNPRIVILEGED);
+	jsonobj_put_bool(o, "usable", fd >= 0);
+	if (fd >= 0) {
+		/* features = 0 asks nothing and is answered with everything supported. */
+		if (ioctl(fd, UFFDIO_API, &api) == 0) {
+			feat = json_object_new_array();
+			for (i = 0; i < ARRAY_SIZE(uffd_wp_probe_features); i++)
+				if (api.features & uffd_wp_probe_features[i].bit) {
+					name = json_object_new_string(uffd_wp_probe_features[i].name);
+					json_object_array_add(feat, name);
+				}
+			json_object_object_add(o, "features", feat);
+		}
+		close(fd);
+	} else if (e == ENOSYS) {
+		jsonobj_put_str(o, "hint", "CONFIG_USERFAULTFD=y");
+	} else {
+		jsonobj_put_str(o, "hint", "run as root, or sysctl vm.unprivileged_userfaultfd=1, or give access to /dev/userfaultfd");
+	}
+	return 0;
 }

@@ -62,7 +62,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define UFFD_WP_DEV		"/dev/userfaultfd"
+#define UFFD_WP_UNPRIVILEGED	"/proc/sys/vm/unprivileged_userfaultfd"
+
 struct uffd_wp;
+struct json_object;
 
 /*
  * Opens a userfaultfd in WP_ASYNC mode (UFFD_USER_MODE_ONLY when allowed: the
@@ -111,5 +115,13 @@ int64_t uffd_wp_scan(struct uffd_wp *u, void *addr, uint64_t npages, unsigned lo
  * In async write-protect mode this never happens: a check for tests.
  */
 bool uffd_wp_event_pending(struct uffd_wp *u);
+
+/*
+ * The prober's "mm.userfaultfd": fills @o with {"syscall", "syscall_error"?,
+ * "dev", "unprivileged_userfaultfd", "usable", "features": [...], "hint"?}:
+ * whether a userfaultfd can be had at all, and every feature UFFDIO_API
+ * offers. 0 or -ENOMEM.
+ */
+int uffd_wp_probe(struct json_object *o);
 
 #endif

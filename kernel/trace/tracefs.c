@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "kernel/trace/tracefs.h"
+#include "kernel/mm/sysfs.h"
+#include "src/lib/jsonobj.h"
 #include "src/lib/util.h"
 
 extern char **environ;
@@ -285,7 +287,7 @@ int tracefs_open(struct tracefs *t, const char *need, char *err, size_t errlen)
 		return 0;
 	}
 	return errf(err, errlen, -EOPNOTSUPP,
-		    "tracefs: fsopen/fsmount: %s, and no tracefs is mounted: mount -t tracefs nodev /sys/kernel/tracing (CONFIG_TRACING=y) for %s",
+		    "tracefs: fsopen/fsmount: %s, and no tracefs is mounted: " TRACEFS_MOUNT_HINT " (CONFIG_TRACING=y) for %s",
 		    strerror(e), need);
 }
 
@@ -524,4 +526,110 @@ void tracefs_close(struct tracefs *t)
 		close(t->root_fd);
 		t->root_fd = -1;
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The prober's view of tracefs */
+
+static const struct {
+	const char *event;	/* system/name */
+	const char *hint;	/* when the kernel lacks it */
+	const char *pvm_note;	/* on PVM */
+} tracefs_probe_events[] = {
+	{ "kvm/kvm_age_hva", "load the kvm module (CONFIG_KVM)", NULL },
+	{ "kvm/kvm_test_age_hva", "load the kvm module (CONFIG_KVM)", NULL },
+	{ "kvm/kvm_unmap_hva_range", "load the kvm module (CONFIG_KVM)", NULL },
+	{ "kvm/kvm_dirty_ring_push", "load the kvm module (CONFIG_KVM, CONFIG_HAVE_KVM_DIRTY_RING)", NULL },
+	{ "kvmmmu/kvm_mmu_set_spte", "load the kvm module (CONFIG_KVM, x86)", NULL },
+	{ "kvmmmu/kvm_mmu_spte_requested", "load the kvm module (CONFIG_KVM, x86)", NULL },
+	{ "kvm/kvm_page_fault", "load the kvm module (CONFIG_KVM, x86)",
+	  "never fires under PVM: count faults with kvmmmu/kvm_mmu_set_spte or the pf_taken stat" },
+	{ "damon/damon_aggregated", "CONFIG_DAMON=y", NULL },
+};
+
+#define TRACEFS_PROBE_NR_EVENTS ARRAY_SIZE(tracefs_probe_events)
+
+/* The tracefs directory with events/ (tracefs, or debugfs/tracing), or "" */
+void tracefs_mounted_dir(char *dir, size_t len)
+{
+	char dbg[192], path[512];
+
+	sysfs_mount_of("tracefs", dir, len);
+	if (dir[0])
+		return;
+	sysfs_mount_of("debugfs", dbg, sizeof(dbg));
+	if (!dbg[0])
+		return;
+	snprintf(path, sizeof(path), "%s/tracing/events", dbg);
+	if (sysfs_exists(path))
+		snprintf(dir, len, "%s/tracing", dbg);
+}
+
+/*
+ * Without tracefs, whether the kernel has the tracepoints at all, from
+ * /proc/kallsyms (__traceiter_<name>); in_kernel[] gets one answer per event.
+ */
+static bool tracefs_probe_kallsyms(bool *in_kernel)
+{
+	char *line = NULL, sym[256];
+	const char *name;
+	size_t cap = 0, i;
+	bool any = false;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0) {
+		if (!strstr(line, "__traceiter_"))
+			continue;
+		if (sscanf(line, "%*s %*s %255s", sym) != 1 || strncmp(sym, "__traceiter_", 12))
+			continue;
+		any = true;
+		for (i = 0; i < TRACEFS_PROBE_NR_EVENTS; i++) {
+			name = strchr(tracefs_probe_events[i].event, '/') + 1;
+			if (!strcmp(sym + 12, name))
+				in_kernel[i] = true;
+		}
+	}
+	free(line);
+	fclose(f);
+	return any;
+}
+
+int tracefs_probe(struct json_object *o, bool pvm)
+{
+	bool in_kernel[TRACEFS_PROBE_NR_EVENTS] = { false }, have_kallsyms = false;
+	struct json_object *evs, *e;
+	char dir[256], path[512];
+	size_t i;
+
+	tracefs_mounted_dir(dir, sizeof(dir));
+	jsonobj_put_bool(o, "mounted", dir[0]);
+	jsonobj_put_str(o, "path", dir[0] ? dir : NULL);
+	if (!dir[0]) {
+		jsonobj_put_str(o, "hint", "tracefs is not mounted: " TRACEFS_MOUNT_HINT);
+		have_kallsyms = tracefs_probe_kallsyms(in_kernel);
+	}
+	evs = json_object_new_object();
+	for (i = 0; i < TRACEFS_PROBE_NR_EVENTS; i++) {
+		e = json_object_new_object();
+		if (dir[0]) {
+			snprintf(path, sizeof(path), "%s/events/%s", dir, tracefs_probe_events[i].event);
+			jsonobj_put_bool(e, "present", sysfs_exists(path));
+			if (!sysfs_exists(path))
+				jsonobj_put_str(e, "hint", tracefs_probe_events[i].hint);
+		} else {
+			jsonobj_put_bool(e, "present", false);
+			if (have_kallsyms)
+				jsonobj_put_bool(e, "in_kernel", in_kernel[i]);
+			jsonobj_put_str(e, "hint", have_kallsyms && !in_kernel[i] ?
+					tracefs_probe_events[i].hint : TRACEFS_MOUNT_HINT);
+		}
+		if (pvm && tracefs_probe_events[i].pvm_note)
+			jsonobj_put_str(e, "note", tracefs_probe_events[i].pvm_note);
+		json_object_object_add(evs, tracefs_probe_events[i].event, e);
+	}
+	json_object_object_add(o, "events", evs);
+	return 0;
 }

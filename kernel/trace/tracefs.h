@@ -16,6 +16,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define TRACEFS_MOUNT_HINT	"mount -t tracefs nodev /sys/kernel/tracing"
+
+struct json_object;
+
 /* ------------------------------------------------------------------ */
 /* Trace lines (pure) */
 
@@ -134,5 +138,20 @@ void tracefs_pipe_wait(struct tracefs *t, int timeout_ms);
  * lets tracefs go. Idempotent; valid after tracefs_init() and any failure.
  */
 void tracefs_close(struct tracefs *t);
+
+/* ------------------------------------------------------------------ */
+/* The prober's view (mounts only: nothing is mounted or created) */
+
+/* The mounted tracefs directory with events/ (tracefs, or debugfs/tracing), or "" */
+void tracefs_mounted_dir(char *dir, size_t len);
+
+/*
+ * The prober's "tracefs": fills @o with {"mounted", "path", "hint"?,
+ * "events": {"kvm/kvm_age_hva": {"present", "in_kernel"?, "hint"?,
+ * "note"?}, ...}} for every tracepoint mmubench uses; without a mount,
+ * "in_kernel" comes from /proc/kallsyms. @pvm adds the notes for PVM hosts.
+ * 0 or -ENOMEM.
+ */
+int tracefs_probe(struct json_object *o, bool pvm);
 
 #endif

@@ -8,6 +8,17 @@
 #include "src/cli/commands.h"
 #include "workloads/scenario.h"
 
+/* "needs: mm.mglru, debugfs.lru_gen" from the driver's requires (prober item names). */
+static void list_needs(const char *const *requires)
+{
+	printf("  %-10s %-12s needs: ", "", "");
+	if (!requires || !*requires)
+		printf("-");
+	for (int i = 0; requires && requires[i]; i++)
+		printf("%s%s", i ? ", " : "", requires[i]);
+	printf("%s\n", requires && *requires ? " (see mmubench probe)" : "");
+}
+
 int cmd_list(int argc, char **argv)
 {
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
@@ -25,10 +36,12 @@ int cmd_list(int argc, char **argv)
 		printf("  %-10s %s\n", scenarios[i]->name, scenarios[i]->summary);
 
 	printf("\nAging drivers (mmubench run aging --driver NAME):\n");
-	for (int i = 0; aging_drivers[i]; i++)
+	for (int i = 0; aging_drivers[i]; i++) {
 		printf("  %-10s %-12s %s\n", aging_drivers[i]->name,
 		       aging_drivers[i]->kind == AGING_EVICTED_KEPT ? "evicts" : "young/old",
 		       aging_drivers[i]->help);
+		list_needs(aging_drivers[i]->requires);
+	}
 
 	printf("\nBackings (--backing):\n");
 	for (int i = 0; backing_kinds[i]; i++)

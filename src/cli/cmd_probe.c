@@ -9,6 +9,7 @@
 
 #include "src/cli/commands.h"
 #include "kernel/probe.h"
+#include "src/cli/probe_print.h"
 
 static void probe_usage(FILE *out)
 {

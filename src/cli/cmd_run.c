@@ -16,7 +16,7 @@
 #include "src/run/envinfo.h"
 #include "src/record/json_out.h"
 #include "src/record/ktap_out.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "src/run/runner.h"
 #include "workloads/scenario.h"
 #include "src/store/store.h"
@@ -199,7 +199,7 @@ int cmd_run(int argc, char **argv)
 
 	t0 = now_ns();
 	/* no usable /dev/kvm here: a skip with the reason and the fix, not an error */
-	ret = probe_kvm_usable(err, sizeof(err)) ? -EOPNOTSUPP :
+	ret = kvm_probe_usable(err, sizeof(err)) ? -EOPNOTSUPP :
 	      runner_run(scn, &cfg, scfg, topo, rec, err, sizeof(err));
 	rec->duration_s = (now_ns() - t0) / 1e9;
 	if (ret == -EOPNOTSUPP)

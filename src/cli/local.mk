@@ -9,4 +9,6 @@ libmmubench_a_SOURCES += \
 	%reldir%/cmd_report.c \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_suite.c \
-	%reldir%/commands.h
+	%reldir%/commands.h \
+	%reldir%/probe_print.c \
+	%reldir%/probe_print.h

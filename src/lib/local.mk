@@ -5,6 +5,8 @@ libmmubench_a_SOURCES += \
 	%reldir%/exit.h \
 	%reldir%/ini.c \
 	%reldir%/ini.h \
+	%reldir%/jsonobj.c \
+	%reldir%/jsonobj.h \
 	%reldir%/options.c \
 	%reldir%/options.h \
 	%reldir%/spawn.c \

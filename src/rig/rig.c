@@ -32,7 +32,7 @@
 #include "src/record/json_in.h"
 #include "src/record/json_out.h"
 #include "src/lib/options.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "src/store/store.h"
 #include "src/lib/util.h"
 
@@ -285,8 +285,8 @@ static int rig_resolve_kernel(struct rig *rig, char *err, size_t errlen)
 
 static void rig_choose_accel(struct rig *rig)
 {
-	enum kvm_flavour f = probe_kvm_flavour();
-	bool hw = (f == KVM_FLAVOUR_VMX || f == KVM_FLAVOUR_SVM) && !probe_kvm_usable(NULL, 0);
+	enum kvm_flavour f = kvm_probe_flavour();
+	bool hw = (f == KVM_FLAVOUR_VMX || f == KVM_FLAVOUR_SVM) && !kvm_probe_usable(NULL, 0);
 
 	if (rig->cfg.accel == RIG_ACCEL_TCG || (rig->cfg.accel == RIG_ACCEL_AUTO && !hw)) {
 		rig->accel = "tcg";

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The run environment for result records, built from probe.c's pieces. */
+/* The run environment for result records, built from the prober's items. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/run/envinfo.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "kernel/probe.h"
 #include "kernel/topology.h"
 
@@ -34,17 +35,21 @@ static void envinfo_copy(struct json_object *dst, const char *name,
 
 static struct json_object *envinfo_kvm(void)
 {
-	struct json_object *o = json_object_new_object(), *tdp;
-	enum kvm_flavour f = probe_kvm_flavour();
-	const char *m = probe_kvm_flavour_module(f);
+	struct json_object *o = json_object_new_object();
+	struct json_object *tdp = json_object_new_object(), *params = json_object_new_object();
+	enum kvm_flavour f = kvm_probe_flavour();
+	const char *m = kvm_probe_flavour_module(f);
 
-	json_object_object_add(o, "flavour", json_object_new_string(probe_kvm_flavour_name(f)));
+	json_object_object_add(o, "flavour", json_object_new_string(kvm_probe_flavour_name(f)));
 	json_object_object_add(o, "module", m ? json_object_new_string(m) : NULL);
-	tdp = probe_kvm_tdp(f);
+	if (tdp)
+		kvm_probe_tdp(tdp, f);
 	envinfo_copy(o, "tdp", tdp, "enabled");
 	envinfo_copy(o, "mmu", tdp, "mmu");
 	json_object_put(tdp);
-	json_object_object_add(o, "params", probe_kvm_params(f));
+	if (params)
+		kvm_probe_params(params, f);
+	json_object_object_add(o, "params", params);
 	return o;
 }
 
@@ -52,18 +57,18 @@ static struct json_object *envinfo_mm(void)
 {
 	struct json_object *o = json_object_new_object(), *p;
 
-	p = probe_mm_thp();
+	p = probe_one("mm.thp");
 	envinfo_copy(o, "thp_enabled", p, "enabled");
 	envinfo_copy(o, "thp_defrag", p, "defrag");
 	envinfo_copy(o, "thp_shmem_enabled", p, "shmem_enabled");
 	json_object_put(p);
-	p = probe_mm_ksm();
+	p = probe_one("mm.ksm");
 	envinfo_copy(o, "ksm_run", p, "run");
 	json_object_put(p);
-	p = probe_mm_numa_balancing();
+	p = probe_one("mm.numa_balancing");
 	envinfo_copy(o, "numa_balancing", p, "value");
 	json_object_put(p);
-	p = probe_mm_mglru();
+	p = probe_one("mm.mglru");
 	envinfo_copy(o, "lru_gen", p, "enabled");
 	json_object_put(p);
 	return o;
@@ -78,9 +83,9 @@ static struct json_object *envinfo_cpu(void)
 		strcpy(model, "unknown");
 	json_object_object_add(o, "model", json_object_new_string(model));
 	json_object_object_add(o, "constant_tsc",
-			       json_object_new_boolean(probe_cpu_has_flag("constant_tsc")));
+			       json_object_new_boolean(kvm_probe_cpu_has_flag("constant_tsc")));
 	json_object_object_add(o, "nonstop_tsc",
-			       json_object_new_boolean(probe_cpu_has_flag("nonstop_tsc")));
+			       json_object_new_boolean(kvm_probe_cpu_has_flag("nonstop_tsc")));
 	return o;
 }
 
@@ -100,7 +105,7 @@ struct json_object *envinfo_collect(struct topo *t)
 
 	if (!o)
 		return NULL;
-	kernel = probe_kernel();
+	kernel = probe_one("kernel");
 	envinfo_copy(o, "kernel_release", kernel, "release");
 	envinfo_copy(o, "hostname", kernel, "hostname");
 	if (kernel)

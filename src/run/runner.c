@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "src/run/runner.h"
 #include "workloads/scenario.h"
 #include "src/run/truth.h"
@@ -668,7 +668,7 @@ static void run_teardown(struct run_ctx *ctx)
 
 static int run_resolve_cpl(struct run_ctx *ctx)
 {
-	bool pvm = probe_kvm_flavour() == KVM_FLAVOUR_PVM;
+	bool pvm = kvm_probe_flavour() == KVM_FLAVOUR_PVM;
 
 	switch (ctx->cfg->cpl) {
 	case RUN_CPL_0:
@@ -720,7 +720,7 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 		return ncpus < 0 ? ncpus : errf(err, errlen, -EINVAL, "bad --mem-node");
 	}
 
-	ret = probe_kvm_usable(err, errlen);
+	ret = kvm_probe_usable(err, errlen);
 	if (ret)
 		goto out_free;
 	run_catch_signals();

@@ -29,7 +29,7 @@
 #include "kernel/kvm/dirty_log.h"
 #include "guests/abi/guest_abi.h"
 #include "kernel/kvm/kvm.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "src/lib/util.h"
 #include "kernel/kvm/vm_layout.h"
 
@@ -76,7 +76,7 @@ struct tvm {
 
 static int t_cpl(void)
 {
-	return probe_kvm_flavour() == KVM_FLAVOUR_PVM ? 3 : 0;
+	return kvm_probe_flavour() == KVM_FLAVOUR_PVM ? 3 : 0;
 }
 
 static void t_ring_entry(void *arg, uint32_t slot, uint64_t offset)
@@ -348,7 +348,7 @@ FIXTURE_SETUP(dirty)
 	self->again = calloc(DIRTY_LOG_BITMAP_WORDS(NPAGES), sizeof(unsigned long));
 	ASSERT_NE(NULL, self->got);
 	ASSERT_NE(NULL, self->again);
-	if (probe_kvm_usable(why, sizeof(why)))
+	if (kvm_probe_usable(why, sizeof(why)))
 		SKIP(return, "no usable /dev/kvm: %s", why);
 }
 
@@ -434,7 +434,7 @@ TEST_F_TIMEOUT(dirty, rounds_report_exactly_the_written_pages, 120)
 	if (ret == -EOPNOTSUPP)
 		SKIP(return, "%s", t->err);
 	ASSERT_EQ(0, ret) TH_LOG("%s", t->err);
-	TH_LOG("guest at CPL%d, %s", t->cpl, probe_kvm_flavour_name(probe_kvm_flavour()));
+	TH_LOG("guest at CPL%d, %s", t->cpl, kvm_probe_flavour_name(kvm_probe_flavour()));
 
 	/* every page mapped writable before logging starts: enabling must write-protect */
 	ASSERT_EQ(0, tvm_order(t, GOP_POPULATE, 0, NPAGES, true)) TH_LOG("%s", t->err);
@@ -508,7 +508,7 @@ FIXTURE_SETUP(ring_full)
 	char why[256];
 
 	memset(&self->t, 0, sizeof(self->t));
-	if (probe_kvm_usable(why, sizeof(why)))
+	if (kvm_probe_usable(why, sizeof(why)))
 		SKIP(return, "no usable /dev/kvm: %s", why);
 }
 
@@ -589,7 +589,7 @@ TEST(argument_checks)
 	void *mem;
 	int max;
 
-	if (probe_kvm_usable(why, sizeof(why)))
+	if (kvm_probe_usable(why, sizeof(why)))
 		SKIP(return, "no usable /dev/kvm: %s", why);
 	ASSERT_EQ(0, kvm_vm_create(&vm, err, sizeof(err))) TH_LOG("%s", err);
 	ASSERT_EQ(0, dirty_log_eager_split(vm, eager, sizeof(eager)));

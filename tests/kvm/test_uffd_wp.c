@@ -35,7 +35,7 @@
 #include "src/lib/bitmap.h"
 #include "kernel/kvm/kvm.h"
 #include "kernel/kvm/kvm_stats.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "kernel/mm/sysfs.h"
 #include "kernel/mm/uffd_wp.h"
 #include "src/lib/util.h"
@@ -508,12 +508,12 @@ FIXTURE_SETUP(guest)
 	self->kvm_log = calloc(words, sizeof(unsigned long));	/* KVM writes 64-bit words */
 	ASSERT_NE(NULL, self->kvm_log);
 
-	if (probe_kvm_usable(self->err, sizeof(self->err)))
+	if (kvm_probe_usable(self->err, sizeof(self->err)))
 		SKIP(return, "no usable /dev/kvm: %s", self->err);
 	OPEN_OR_SKIP(self->u, self->err);
 	uffd_wp_set_rearm(self->u, variant->rearm);
 	self->cpl = variant->cpl >= 0 ? variant->cpl :
-		    probe_kvm_flavour() == KVM_FLAVOUR_PVM ? 3 : 0;
+		    kvm_probe_flavour() == KVM_FLAVOUR_PVM ? 3 : 0;
 
 	for (int i = 0; backing_names[i]; i++)
 		if (!strcmp(backing_names[i], variant->backing))

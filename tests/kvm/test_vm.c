@@ -16,7 +16,7 @@
 #include "kselftest_harness.h"
 
 #include "src/lib/bitmap.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "src/record/record.h"
 #include "src/run/runner.h"
 #include "workloads/scenario.h"
@@ -206,7 +206,7 @@ FIXTURE_SETUP(vm)
 	char want[32];
 
 	knob_saver_init(&self->knobs);
-	if (probe_kvm_usable(self->err, sizeof(self->err)))
+	if (kvm_probe_usable(self->err, sizeof(self->err)))
 		SKIP(return, "no usable /dev/kvm: %s", self->err);
 	memset(&seen, 0, sizeof(seen));
 	/* grow the 2M pool for this test only; the teardown puts it back */
@@ -263,7 +263,7 @@ FIXTURE(abort) {
 
 FIXTURE_SETUP(abort)
 {
-	if (probe_kvm_usable(self->err, sizeof(self->err)))
+	if (kvm_probe_usable(self->err, sizeof(self->err)))
 		SKIP(return, "no usable /dev/kvm: %s", self->err);
 	memset(&seen, 0, sizeof(seen));
 }

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kernel/probe.h"
+#include "kernel/kvm/kvm_probe.h"
 #include "kernel/kvm/kvm.h"
 #include "kernel/trace/kvm_trace.h"
 #include "src/lib/util.h"
@@ -435,7 +435,7 @@ TEST(live_unmap_counted_exactly)
 	struct kvm_trace_range r;
 	int ret;
 
-	if (probe_kvm_usable(err, sizeof(err)))
+	if (kvm_probe_usable(err, sizeof(err)))
 		SKIP(return, "%s", err);
 	ASSERT_EQ(0, kvm_vm_create(&vm, err, sizeof(err))) {
 		TH_LOG("%s", err);
