@@ -40,6 +40,11 @@
 #include "kernel/mm/sysfs.h"
 #include "src/lib/util.h"
 
+/* The driver's own option (--damon-threshold). */
+struct damon_params {
+	uint64_t threshold;	/* young when nr_accesses > this */
+};
+
 #define DAMON_KDAMONDS	"/sys/kernel/mm/damon/admin/kdamonds"
 #define DAMON_HINT	"CONFIG_DAMON_SYSFS=y with CONFIG_DAMON_PADDR or CONFIG_DAMON_VADDR, and tracefs (CONFIG_TRACING)"
 
@@ -352,7 +357,8 @@ static int damon_gather(struct damon_state *st, char *err, size_t errlen)
 static int damon_pass(struct aging_env *env, unsigned int epoch, char *err, size_t errlen)
 {
 	struct damon_state *st = env->priv;
-	uint64_t t0 = now_ns(), covered = 0, threshold = env->params->damon_threshold;
+	const struct damon_params *p = env->cfg;
+	uint64_t t0 = now_ns(), covered = 0, threshold = p->threshold;
 	char why[256];
 	int ret;
 
@@ -436,6 +442,17 @@ static const struct aging_driver_ops damon_ops = {
 	.teardown = damon_teardown,
 };
 
+static const struct opt_desc damon_opts[] = {
+	{ "damon-threshold", OPT_UINT, offsetof(struct damon_params, threshold), "0", "N",
+	  "damon: a region is young when its nr_accesses is above N", .record = true },
+	OPT_END
+};
+
+static const struct opt_table damon_options = {
+	.opts = damon_opts,
+	.config_size = sizeof(struct damon_params),
+};
+
 const struct aging_driver_desc aging_driver_damon = {
 	.name = "damon",
 	.help = "DAMON region access counts (damon:damon_aggregated in a private tracefs instance): "
@@ -443,5 +460,6 @@ const struct aging_driver_desc aging_driver_damon = {
 		"DAMON sysfs is unused; young when nr_accesses > --damon-threshold; a pass waits for "
 		"the next aggregation",
 	.kind = AGING_YOUNG_OLD,
+	.options = &damon_options,
 	.ops = &damon_ops,
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `mmubench list`: what can run, and what each run reports. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,18 +9,34 @@
 #include "src/cli/commands.h"
 #include "workloads/scenario.h"
 
+/* Name, unit and direction in columns, the help wrapped beside them within 79 columns. */
+void cmd_list_metrics(FILE *out, const struct metric_desc *metrics)
+{
+	for (const struct metric_desc *m = metrics; m->name; m++) {
+		fprintf(out, "  %-24s %-9s %-7s ", m->name, m->unit, m->direction);
+		opts_wrap(out, m->help, 45, 45);
+	}
+}
+
 int cmd_list(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	static const struct opt_desc none[] = { OPT_END };
+	struct opt_group groups[] = { { none, NULL, NULL }, { NULL } };
+	char err[512];
+	int idx;
+
+	argv[0] = "mmubench list";
+	idx = opts_parse(groups, argc, argv, err, sizeof(err));
+	if (idx == -EAGAIN) {
 		printf("usage: mmubench list\n\nLists scenarios, host drivers, backings and the metrics\n"
 		       "each scenario reports, with their unit and which direction is better.\n");
 		return EXIT_OK;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "mmubench list: unexpected argument '%s' (see mmubench list --help)\n",
-			argv[1]);
-		return EXIT_USAGE;
-	}
+	if (idx < 0)
+		return opts_usage_error("%s", err);
+	if (idx < argc)
+		return opts_usage_error("mmubench list: unexpected argument '%s' (see mmubench list --help)",
+					argv[idx]);
 	printf("Scenarios (mmubench run NAME --help for options):\n");
 	for (int i = 0; scenarios[i]; i++)
 		printf("  %-10s %s\n", scenarios[i]->name, scenarios[i]->summary);
@@ -36,8 +53,7 @@ int cmd_list(int argc, char **argv)
 
 	for (int i = 0; scenarios[i]; i++) {
 		printf("\nMetrics of %s (name, unit, better):\n", scenarios[i]->name);
-		for (const struct metric_desc *m = scenarios[i]->metrics; m->name; m++)
-			printf("  %-24s %-9s %-7s %s\n", m->name, m->unit, m->direction, m->help);
+		cmd_list_metrics(stdout, scenarios[i]->metrics);
 	}
 	return EXIT_OK;
 }

@@ -36,7 +36,7 @@ struct report_cfg {
 	bool quiet;
 };
 
-static const struct opt_desc report_options[] = {
+const struct opt_desc report_options[] = {
 	{ "out", OPT_STRING, offsetof(struct report_cfg, out), NULL, "DIR",
 	  "where index.html, the charts (SVG and PNG), their data and gnuplot scripts go (created)" },
 	{ "store", OPT_STRING, offsetof(struct report_cfg, store), NULL, "FILE",

@@ -36,7 +36,7 @@ struct suite_config {
 
 #define SCFG(f) offsetof(struct suite_config, f)
 
-static const struct opt_desc suite_options[] = {
+const struct opt_desc suite_options[] = {
 	{ "repeat", OPT_UINT, SCFG(repeat), "1", "N",
 	  "run every config N times, interleaved (1..n, 1..n, ...)", .min = 1, .max = 1000 },
 	{ "label", OPT_STRING, SCFG(label), NULL, "TEXT",

@@ -47,6 +47,7 @@
 #include "src/record/record.h"
 #include "src/report/report.h"
 #include "src/store/store.h"
+#include "src/lib/env.h"
 #include "src/lib/util.h"
 
 #ifndef MMUBENCH_GIT_REVISION
@@ -2504,7 +2505,7 @@ static int rp_charts_ab(struct rp *rp)
 /* @prog as an executable path: itself when it has a '/', else searched in $PATH. */
 static int rp_find_prog(const char *prog, char *path, size_t len)
 {
-	const char *p = getenv("PATH");
+	const char *p = env_get("PATH");
 	char dir[PATH_MAX];
 	struct stat st;
 
