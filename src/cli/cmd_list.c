@@ -38,18 +38,23 @@ int cmd_list(int argc, char **argv)
 		return opts_usage_error("mmubench list: unexpected argument '%s' (see mmubench list --help)",
 					argv[idx]);
 	printf("Scenarios (mmubench run NAME --help for options):\n");
-	for (int i = 0; scenarios[i]; i++)
-		printf("  %-10s %s\n", scenarios[i]->name, scenarios[i]->summary);
+	for (int i = 0; scenarios[i]; i++) {
+		printf("  %-10s ", scenarios[i]->name);
+		opts_wrap(stdout, scenarios[i]->summary, 13, 13);
+	}
 
 	printf("\nAging drivers (mmubench run aging --driver NAME):\n");
-	for (int i = 0; aging_drivers[i]; i++)
-		printf("  %-10s %-12s %s\n", aging_drivers[i]->name,
-		       aging_drivers[i]->kind == AGING_EVICTED_KEPT ? "evicts" : "young/old",
-		       aging_drivers[i]->help);
+	for (int i = 0; aging_drivers[i]; i++) {
+		printf("  %-10s %-12s ", aging_drivers[i]->name,
+		       aging_drivers[i]->kind == AGING_EVICTED_KEPT ? "evicts" : "young/old");
+		opts_wrap(stdout, aging_drivers[i]->help, 26, 26);
+	}
 
 	printf("\nBackings (--backing):\n");
-	for (int i = 0; backing_kinds[i]; i++)
-		printf("  %-12s %s\n", backing_kinds[i]->name, backing_kinds[i]->help);
+	for (int i = 0; backing_kinds[i]; i++) {
+		printf("  %-12s ", backing_kinds[i]->name);
+		opts_wrap(stdout, backing_kinds[i]->help, 15, 15);
+	}
 
 	for (int i = 0; scenarios[i]; i++) {
 		printf("\nMetrics of %s (name, unit, better):\n", scenarios[i]->name);

@@ -9,4 +9,5 @@ libmmubench_a_SOURCES += \
 	%reldir%/cmd_report.c \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_suite.c \
-	%reldir%/commands.h
+	%reldir%/commands.h \
+	%reldir%/man.c

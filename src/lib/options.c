@@ -461,7 +461,8 @@ void opts_man(FILE *out, const struct opt_group *groups)
 		for (const struct opt_desc *o = g->opts; o->name; o++) {
 			if (o->hidden)
 				continue;
-			fputs(".TP\n.B \\-\\-", out);
+			/* .BI: the name bold, the metavar italic */
+			fputs(o->type == OPT_FLAG ? ".TP\n.B \\-\\-" : ".TP\n.BI \\-\\-", out);
 			opts_roff(out, o->name);
 			if (o->type != OPT_FLAG) {
 				strbuf_reset(&text);
