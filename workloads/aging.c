@@ -43,7 +43,6 @@ struct aging_config {
 	uint64_t baseline_epochs;
 	uint64_t interval_ms;
 	double inject_false_old;
-	struct aging_params params;
 	uint64_t shift_every;
 	double shift_frac;
 	bool no_timing;
@@ -54,7 +53,7 @@ struct aging_config {
 
 static const struct opt_desc aging_options[] = {
 	{ "driver", OPT_ENUM, GCFG(driver), "mglru", NULL, "the aging driver (mmubench list)",
-	  .choices = aging_driver_names, .record = true },
+	  .choices_fn = aging_driver_name, .record = true },
 	{ "epochs", OPT_UINT, GCFG(epochs), "10", "N", "aging passes", .min = 1, .max = 100000,
 	  .record = true },
 	{ "baseline-epochs", OPT_UINT, GCFG(baseline_epochs), "3", "N",
@@ -71,16 +70,6 @@ static const struct opt_desc aging_options[] = {
 	{ "shift-frac", OPT_DOUBLE, GCFG(shift_frac), "0", "X",
 	  "how far it moves, as a fraction of the region (0: by its own size, to fresh pages)",
 	  .min = 0, .max = 1, .record = true },
-	{ "damon-threshold", OPT_UINT, GCFG(params.damon_threshold), "0", "N",
-	  "damon: a region is young when its nr_accesses is above N", .record = true },
-	{ "reclaim-pct", OPT_PCT, GCFG(params.reclaim_pct), "10", "PCT",
-	  "pageout, memcg, mglru: share of guest memory to reclaim per pass", .record = true },
-	{ "swappiness", OPT_UINT, GCFG(params.swappiness), "200", "N",
-	  "mglru eviction and memcg reclaim swappiness (200: anonymous only)", .max = 200,
-	  .record = true },
-	{ "swap-dir", OPT_STRING, GCFG(params.swap_dir), "/var/tmp", "DIR",
-	  "where a temporary swapfile goes when no swap is active (ext4/xfs, not tmpfs)",
-	  .record = true },
 	{ "no-timing", OPT_FLAG, GCFG(no_timing), NULL, NULL,
 	  "do not time each guest access (faster pattern, no access latency histogram)",
 	  .record = true },
@@ -90,7 +79,22 @@ static const struct opt_desc aging_options[] = {
 };
 
 /* Cold pages untouched after populate: truly old for the whole run. */
-static const char *const aging_defaults[] = { "--pattern", "hotcold", "--hot-pct", "100", NULL };
+static const struct opt_default aging_defaults[] = {
+	{ "pattern", "hotcold" }, { "hot-pct", "100" }, { NULL }
+};
+
+/* Before anything runs: a moving hot set needs a hot set. */
+static int aging_validate(const void *scfg, const struct opt_group *groups, char *err,
+			  size_t errlen)
+{
+	const struct aging_config *cfg = scfg;
+	const int *pattern = opts_value(groups, "pattern");
+
+	if (cfg->shift_every && pattern && *pattern != PATTERN_HOTCOLD)
+		return errf(err, errlen, -EINVAL,
+			    "--shift-every moves the hot set of --pattern hotcold");
+	return 0;
+}
 
 static const struct metric_desc aging_metrics[] = {
 	{ "false_old_pct", "%", "lower", "truly-young pages judged old (evicted), over all epochs" },
@@ -175,7 +179,9 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	knob_saver_init(&st->knobs);
 	st->env.targets = st->targets;
 	st->env.ntargets = ctx->nregions;
-	st->env.params = &cfg->params;
+	st->env.cfg = st->driver->options ?
+		      catalog_plugin_config(ctx->scenario, cfg, st->driver->options) : NULL;
+	st->env.debug = ctx->cfg->debug;
 	st->env.knobs = &st->knobs;
 	for (int t = 0; t < ctx->nregions; t++) {
 		st->targets[t] = (struct aging_target){
@@ -218,8 +224,6 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	st->hot_first = ctx->vcpus[0].pattern.hot_first;
 	st->shift_pages = cfg->shift_frac > 0 ? (uint64_t)(cfg->shift_frac * ctx->pages_per_vcpu) :
 			  ctx->vcpus[0].pattern.hot_pages;
-	if (cfg->shift_every && ctx->cfg->pattern != PATTERN_HOTCOLD)
-		return errf(err, errlen, -EINVAL, "--shift-every moves the hot set of --pattern hotcold");
 	return 0;
 }
 
@@ -541,6 +545,8 @@ const struct scenario_desc scenario_aging = {
 	.options = aging_options,
 	.config_size = sizeof(struct aging_config),
 	.defaults = aging_defaults,
+	.validate = aging_validate,
+	.plugin_opts = aging_driver_options,
 	.metrics = aging_metrics,
 	.charts = (const struct chart_spec[]){
 		{ CHART_PER_EPOCH, "false_old_pct", "false_young_pct",

@@ -2,7 +2,8 @@
 /*
  * The catalog: what the scenarios are, as data. Each scenario is a
  * descriptor (name, help, options, defaults, metrics) plus the ops of
- * workloads/scenario.h, registered by one line in workloads/scenarios.def;
+ * workloads/scenario.h, registered by one line in workloads/scenarios.def
+ * (and one in workloads/local.mk);
  * the options every scenario shares (struct run_config) are here too. The
  * runner, `mmubench list`, --help, the gate and the report all read this,
  * and none of the readers of the store needs the runner for it.
@@ -48,6 +49,8 @@ struct run_config {
 	bool ktap;
 	bool quiet;
 	uint64_t stall_s;		/* --stall-timeout, 0: off */
+	const char *record_dir;		/* --record-dir (the rig's): the record also there */
+	bool debug;			/* --debug: drivers say what they see */
 };
 
 extern const struct opt_desc run_common_options[];
@@ -90,8 +93,13 @@ struct scenario_desc {
 	const char *summary;		/* one line for `mmubench list` */
 	const char *help;		/* paragraph for `mmubench run NAME --help` */
 	const struct opt_desc *options;	/* scenario-specific options, into the scenario's config */
-	const char *const *defaults;	/* common options this scenario sets differently (argv form) */
-	size_t config_size;		/* bytes of that config, allocated by the runner */
+	/* common options this scenario sets differently */
+	const struct opt_default *defaults;
+	size_t config_size;		/* bytes of that config (catalog_opts_init allocates) */
+	/* cross-option rules of the scenario's options (e.g. one needing a --pattern) */
+	int (*validate)(const void *cfg, const struct opt_group *groups, char *err, size_t errlen);
+	/* option tables of its plug-ins (aging drivers), the i-th, NULL past the end */
+	const struct opt_table *(*plugin_opts)(size_t i);
 	const struct metric_desc *metrics;	/* NULL-terminated by name */
 	const struct chart_spec *charts;	/* the report's charts of this scenario; may be NULL */
 	const struct scenario_ops *ops;
@@ -99,6 +107,29 @@ struct scenario_desc {
 
 extern const struct scenario_desc *const scenarios[];
 const struct scenario_desc *scenario_find(const char *name);
+/* The i-th scenario's name, NULL past the end (an OPT_ENUM's choices_fn). */
+const char *scenario_name(size_t i);
+
+#define CATALOG_MAX_GROUPS 8
+
+/*
+ * The options of `mmubench run SCENARIO` with their configs: the common ones,
+ * the scenario's (with its defaults and validate), then one group per
+ * plug-in table. scfg is one allocation: the scenario's config, then each
+ * plug-in's, so the runner hands it on as it is.
+ */
+struct catalog_opts {
+	struct run_config run;
+	void *scfg;
+	struct opt_group groups[CATALOG_MAX_GROUPS + 1];
+};
+
+/* Allocates the configs and fills the groups (nothing parsed yet); -ENOMEM, -E2BIG. */
+int catalog_opts_init(struct catalog_opts *co, const struct scenario_desc *scn);
+void catalog_opts_release(struct catalog_opts *co);
+/* The config of plug-in table @t inside @scfg (from catalog_opts_init), or NULL. */
+void *catalog_plugin_config(const struct scenario_desc *scn, void *scfg,
+			    const struct opt_table *t);
 
 /* The option called @name of `mmubench run @scn` (common or the scenario's), or NULL. */
 const struct opt_desc *catalog_find_option(const struct scenario_desc *scn, const char *name);

@@ -101,7 +101,7 @@ static const struct opt_desc dirty_options[] = {
 	OPT_END
 };
 
-static const char *const dirty_defaults[] = { "--write-pct", "100", NULL };
+static const struct opt_default dirty_defaults[] = { { "write-pct", "100" }, { NULL } };
 
 static const struct metric_desc dirty_metrics[] = {
 	{ "lost_pages", "pages", "lower", "written and never reported: a correctness failure" },

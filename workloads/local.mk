@@ -9,4 +9,5 @@ libmmubench_a_SOURCES += \
 	%reldir%/scenario.h \
 	%reldir%/catalog.c \
 	%reldir%/catalog.h \
-	%reldir%/config_key.c
+	%reldir%/config_key.c \
+	%reldir%/scenarios.def

@@ -40,6 +40,12 @@
 #include "kernel/mm/sysfs.h"
 #include "src/lib/util.h"
 
+/* The driver's own option (--damon-threshold). */
+struct damon_params {
+	uint64_t threshold;	/* young when nr_accesses > this */
+};
+
+
 struct damon_state {
 	bool own;			/* our vaddr kdamond 0, made through env->knobs */
 	bool paddr;			/* regions are physical addresses */
@@ -255,7 +261,8 @@ static int damon_gather(struct damon_state *st, char *err, size_t errlen)
 static int damon_pass(struct aging_env *env, unsigned int epoch, char *err, size_t errlen)
 {
 	struct damon_state *st = env->priv;
-	uint64_t t0 = now_ns(), covered = 0, threshold = env->params->damon_threshold;
+	const struct damon_params *p = env->cfg;
+	uint64_t t0 = now_ns(), covered = 0, threshold = p->threshold;
 	char why[256];
 	int ret;
 
@@ -339,6 +346,17 @@ static const struct aging_driver_ops damon_ops = {
 	.teardown = damon_teardown,
 };
 
+static const struct opt_desc damon_opts[] = {
+	{ "damon-threshold", OPT_UINT, offsetof(struct damon_params, threshold), "0", "N",
+	  "damon: a region is young when its nr_accesses is above N", .record = true },
+	OPT_END
+};
+
+static const struct opt_table damon_options = {
+	.opts = damon_opts,
+	.config_size = sizeof(struct damon_params),
+};
+
 const struct aging_driver_desc aging_driver_damon = {
 	.name = "damon",
 	.help = "DAMON region access counts (damon:damon_aggregated in a private tracefs instance): "
@@ -348,5 +366,6 @@ const struct aging_driver_desc aging_driver_damon = {
 	.kind = AGING_YOUNG_OLD,
 	/* not mm.damon: a DAMON_RECLAIM/LRU_SORT kdamond is observed without DAMON sysfs */
 	.requires = NULL,
+	.options = &damon_options,
 	.ops = &damon_ops,
 };

@@ -2,8 +2,9 @@
 /*
  * Host-side aging drivers: something in the kernel that decides which guest
  * pages are young and which are old (MGLRU, idle page tracking, DAMON) or
- * evicts the old ones (reclaim). Each driver is one file with a descriptor
- * and an ops table, registered in kernel/aging/drivers.c. The aging scenario
+ * evicts the old ones (reclaim). Each driver is one file with a descriptor,
+ * its options and an ops table, registered by one line in
+ * kernel/aging/drivers.def (and one in kernel/aging/local.mk). The aging scenario
  * (workloads/aging.c) calls them epoch after epoch and compares their
  * verdicts with the exact ground truth of the guest's pattern.
  *
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "kernel/mm/sysfs.h"
+#include "src/lib/options.h"
 
 /* Guest memory a driver acts on: one per memslot, 4K pages. */
 struct aging_target {
@@ -32,19 +34,12 @@ enum aging_verdict_kind {
 	AGING_EVICTED_KEPT,	/* verdict is what reclaim did: old = evicted */
 };
 
-/* Driver parameters (options of `mmubench run aging`). */
-struct aging_params {
-	uint64_t damon_threshold;	/* damon: young when nr_accesses > this */
-	uint64_t reclaim_pct;		/* pageout/memcg/mglru: share of memory to reclaim per pass */
-	uint64_t swappiness;		/* mglru eviction, memcg reclaim */
-	const char *swap_dir;		/* where a temporary swapfile may be created */
-};
-
 struct aging_env {
 	struct aging_target *targets;
 	int ntargets;
 	uint64_t total_pages;
-	const struct aging_params *params;
+	const void *cfg;		/* the driver's options (desc->options), parsed */
+	bool debug;			/* --debug: say what the kernel shows */
 	struct knob_saver *knobs;	/* host knobs to restore; the caller restores on exit and signals */
 	void *priv;			/* the driver's state */
 	/* kernel-side figures a driver can report per pass (NAN when unknown) */
@@ -75,10 +70,20 @@ struct aging_driver_desc {
 	 * `mmubench list` prints them as its needs.
 	 */
 	const char *const *requires;
+	/*
+	 * Its options (fio's engine .options): a table and its config's size;
+	 * drivers may share one (the eviction drivers'). NULL: none. Every
+	 * table is registered whatever --driver says, so a record's params
+	 * always hold every driver option.
+	 */
+	const struct opt_table *options;
 	const struct aging_driver_ops *ops;
 };
 
 extern const struct aging_driver_desc *const aging_drivers[];
-extern const char *const aging_driver_names[];	/* NULL-terminated, same order */
+/* The i-th driver's name, NULL past the end (--driver's choices_fn). */
+const char *aging_driver_name(size_t i);
+/* The i-th distinct option table of the drivers, NULL past the end (the scenario's plug-ins). */
+const struct opt_table *aging_driver_options(size_t i);
 
 #endif

@@ -8,6 +8,25 @@
 #include "kernel/mm/pagemap.h"
 #include "src/lib/util.h"
 
+#define ECFG(f) offsetof(struct eviction_params, f)
+
+static const struct opt_desc eviction_opts[] = {
+	{ "reclaim-pct", OPT_PCT, ECFG(reclaim_pct), "10", "PCT",
+	  "pageout, memcg, mglru: share of guest memory to reclaim per pass", .record = true },
+	{ "swappiness", OPT_UINT, ECFG(swappiness), "200", "N",
+	  "mglru eviction and memcg reclaim swappiness (200: anonymous only)", .max = 200,
+	  .record = true },
+	{ "swap-dir", OPT_STRING, ECFG(swap_dir), "/var/tmp", "DIR",
+	  "where a temporary swapfile goes when no swap is active (ext4/xfs, not tmpfs)",
+	  .record = true },
+	OPT_END
+};
+
+const struct opt_table eviction_options = {
+	.opts = eviction_opts,
+	.config_size = sizeof(struct eviction_params),
+};
+
 int eviction_setup(struct eviction *ev, const struct aging_env *env, char *err, size_t errlen)
 {
 	uint64_t largest = 1;
@@ -28,7 +47,8 @@ int eviction_setup(struct eviction *ev, const struct aging_env *env, char *err, 
 	ev->entries = calloc(largest, sizeof(uint64_t));
 	if (!ev->entries)
 		return errf(err, errlen, -ENOMEM, "out of memory");
-	ret = swap_ensure(&ev->swap, env->total_pages * 4096, env->params->swap_dir, err, errlen);
+	ret = swap_ensure(&ev->swap, env->total_pages * 4096, eviction_params(env)->swap_dir, err,
+			  errlen);
 	if (ret)
 		return ret;
 	ev->swap_on = true;

@@ -15,6 +15,21 @@
 #include "kernel/aging/driver.h"
 #include "kernel/mm/swap.h"
 
+/* The options the eviction drivers share (one --help group, one set of params). */
+struct eviction_params {
+	uint64_t reclaim_pct;		/* share of guest memory to reclaim per pass */
+	uint64_t swappiness;		/* mglru eviction, memcg reclaim */
+	const char *swap_dir;		/* where a temporary swapfile may be created */
+};
+
+extern const struct opt_table eviction_options;
+
+/* The parsed eviction options of a driver whose .options is &eviction_options. */
+static inline const struct eviction_params *eviction_params(const struct aging_env *env)
+{
+	return env->cfg;
+}
+
 struct eviction {
 	struct swap swap;
 	bool swap_on;

@@ -4,6 +4,7 @@ libmmubench_a_SOURCES += \
 	%reldir%/damon.c \
 	%reldir%/driver.h \
 	%reldir%/drivers.c \
+	%reldir%/drivers.def \
 	%reldir%/eviction.c \
 	%reldir%/eviction.h \
 	%reldir%/idle.c \

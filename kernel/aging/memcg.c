@@ -45,7 +45,7 @@ static int memcg_drv_setup(struct aging_env *env, char *err, size_t errlen)
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
-	st->debug = getenv("MMUBENCH_DEBUG") != NULL;
+	st->debug = env->debug;
 	ret = memcg_enter(&st->memcg, env->knobs, err, errlen);
 	if (ret)
 		return ret;
@@ -74,9 +74,10 @@ static int memcg_drv_start(struct aging_env *env, char *err, size_t errlen)
 static int memcg_drv_pass(struct aging_env *env, unsigned int epoch, char *err, size_t errlen)
 {
 	struct memcg_drv_state *st = env->priv;
-	uint64_t bytes = env->params->reclaim_pct * env->total_pages / 100 * 4096;
+	uint64_t bytes = eviction_params(env)->reclaim_pct * env->total_pages / 100 * 4096;
 	uint64_t scan0 = 0, scan1 = 0, u0 = 0, u1 = 0;
-	int sw = env->params->swappiness > 200 ? 200 : (int)env->params->swappiness;
+	uint64_t swappiness = eviction_params(env)->swappiness;
+	int sw = swappiness > 200 ? 200 : (int)swappiness;
 	bool have_scan;
 	int ret;
 
@@ -146,5 +147,6 @@ const struct aging_driver_desc aging_driver_memcg = {
 		"swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
 	.requires = memcg_drv_requires,
+	.options = &eviction_options,
 	.ops = &memcg_drv_ops,
 };

@@ -82,7 +82,7 @@ static int mglru_setup(struct aging_env *env, char *err, size_t errlen)
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	env->priv = st;
-	st->debug = getenv("MMUBENCH_DEBUG") != NULL;
+	st->debug = env->debug;
 	ret = memcg_enter(&st->memcg, env->knobs, err, errlen);
 	if (ret)
 		return ret;
@@ -152,14 +152,15 @@ static bool mglru_age_cmd(const struct aging_env *env, const struct lru_gen_memc
 static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_memcg *m,
 			    const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd, size_t len)
 {
-	uint64_t want = env->params->reclaim_pct * env->total_pages / 100;
+	uint64_t want = eviction_params(env)->reclaim_pct * env->total_pages / 100;
 	uint64_t pages = lru_gen_node_pages(n), min = lru_gen_min_seq(n), max = lru_gen_max_seq(n);
-	int sw = env->params->swappiness > 200 ? 200 : (int)env->params->swappiness;
+	uint64_t swappiness = eviction_params(env)->swappiness;
+	int sw = swappiness > 200 ? 200 : (int)swappiness;
 	uint64_t nr;
 
 	if (!pages || !n->nr_gens || min + 2 > max)
 		return false;
-	if (!env->params->reclaim_pct) {
+	if (!eviction_params(env)->reclaim_pct) {
 		/* the oldest generation that has pages (empty ones linger until eviction) */
 		for (int i = 0; i < n->nr_gens; i++) {
 			const struct lru_gen_gen *g = &n->gens[i];
@@ -343,5 +344,6 @@ const struct aging_driver_desc aging_driver_mglru = {
 		"debugfs; creates a temporary swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
 	.requires = mglru_requires,
+	.options = &eviction_options,
 	.ops = &mglru_ops,
 };

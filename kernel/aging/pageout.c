@@ -74,7 +74,7 @@ static int pageout_target(struct pageout_state *st, struct aging_env *env, int t
 			  unsigned int epoch, char *err, size_t errlen)
 {
 	const struct aging_target *tg = &env->targets[t];
-	uint64_t pct = env->params->reclaim_pct;
+	uint64_t pct = eviction_params(env)->reclaim_pct;
 	struct iovec iov[PAGEOUT_IOV_MAX];
 	int n = 0, ret;
 
@@ -146,5 +146,6 @@ const struct aging_driver_desc aging_driver_pageout = {
 		"(evicts regardless of accessed bits: measures eviction cost and refaults); "
 		"creates a temporary swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
+	.options = &eviction_options,
 	.ops = &pageout_ops,
 };

@@ -219,17 +219,21 @@ static const struct backing_desc backing_shmem = {
 static const struct backing_desc backing_file = {
 	"file", "unlinked file in --backing-path DIR, MAP_SHARED", backing_file_map,
 };
-static const struct backing_desc backing_gmem = {
+static const struct backing_desc backing_guest_memfd = {
 	"guest_memfd", "KVM guest_memfd, mmap()ed by the host (Linux 6.18+)", backing_gmem_map,
 };
 
 const struct backing_desc *const backing_kinds[] = {
-	&backing_anon, &backing_thp, &backing_hugetlb, &backing_shmem, &backing_file,
-	&backing_gmem, NULL,
+#define BACKING(n) &backing_##n,
+#include "kernel/kvm/backings.def"
+#undef BACKING
+	NULL,
 };
-const char *const backing_names[] = {
-	"anon", "thp", "hugetlb", "shmem", "file", "guest_memfd", NULL,
-};
+
+const char *backing_name(size_t i)
+{
+	return i < ARRAY_SIZE(backing_kinds) - 1 ? backing_kinds[i]->name : NULL;
+}
 
 int backing_map(const struct backing_desc *desc, uint64_t size, const char *path,
 		struct kvm_vm *vm, struct backing *out, char *err, size_t errlen)

@@ -40,8 +40,8 @@ struct backing_desc {
 };
 
 extern const struct backing_desc *const backing_kinds[];
-/* NULL-terminated names, in backing_kinds order (for option parsing). */
-extern const char *const backing_names[];
+/* The i-th kind's name, NULL past the end (--backing's choices_fn). */
+const char *backing_name(size_t i);
 
 int backing_map(const struct backing_desc *desc, uint64_t size, const char *path,
 		struct kvm_vm *vm, struct backing *out, char *err, size_t errlen);

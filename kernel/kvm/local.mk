@@ -3,6 +3,7 @@
 libmmubench_a_SOURCES += \
 	%reldir%/backing.c \
 	%reldir%/backing.h \
+	%reldir%/backings.def \
 	%reldir%/dirty_log.c \
 	%reldir%/dirty_log.h \
 	%reldir%/guest_image.S \

@@ -26,7 +26,7 @@ struct gate_cli {
 
 #define GCFG(f) offsetof(struct gate_cli, f)
 
-static const struct opt_desc gate_options[] = {
+const struct opt_desc gate_options[] = {
 	{ "baseline", OPT_STRING, GCFG(baseline), NULL, "LABEL",
 	  "label of the runs to compare against (required)" },
 	{ "candidate", OPT_STRING, GCFG(candidate), NULL, "LABEL",

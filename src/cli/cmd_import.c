@@ -24,7 +24,7 @@ struct import_config {
 
 #define ICFG(f) offsetof(struct import_config, f)
 
-static const struct opt_desc import_options[] = {
+const struct opt_desc import_options[] = {
 	{ "store", OPT_STRING, ICFG(store), NULL, "FILE",
 	  "the store to import into [default: $MMUBENCH_STORE, else mmubench run's]" },
 	{ "label", OPT_STRING, ICFG(label), NULL, "TEXT",

@@ -22,17 +22,26 @@
 
 int cmd_kvm_hold(int argc, char **argv)
 {
-	int kvm, vm;
+	static const struct opt_desc none[] = { OPT_END };
+	struct opt_group groups[] = { { none, NULL, NULL }, { NULL } };
+	char err[512];
+	int kvm, vm, sig, idx;
 	sigset_t wait;
-	int sig;
 
-	if (argc > 1) {
+	argv[0] = "mmubench kvm-hold";
+	idx = opts_parse(groups, argc, argv, err, sizeof(err));
+	if (idx == -EAGAIN) {
 		printf("usage: mmubench kvm-hold\n\n"
 		       "Keeps one idle VM open until SIGTERM or SIGINT, printing \"ready\" once it\n"
 		       "exists, so that creating and destroying other VMs does not flip KVM's\n"
 		       "preempt-notifier static key. The rig runs it; see mmubench rig --help.\n");
-		return strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+		return EXIT_OK;
 	}
+	if (idx < 0)
+		return opts_usage_error("%s", err);
+	if (idx < argc)
+		return opts_usage_error("mmubench kvm-hold: unexpected argument '%s' (see mmubench kvm-hold --help)",
+					argv[idx]);
 	/* blocked before the VM exists, so that no signal is lost in between */
 	sigemptyset(&wait);
 	sigaddset(&wait, SIGTERM);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mmubench probe: what this kernel offers to mmubench, with hints. */
-#include <getopt.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #include "kernel/probe.h"
 #include "src/cli/probe_print.h"
 
-static void probe_usage(FILE *out)
+static void probe_usage(FILE *out, const struct opt_group *groups)
 {
 	fprintf(out,
 		"usage: mmubench probe [--json] [-h|--help]\n"
@@ -35,51 +35,41 @@ static void probe_usage(FILE *out)
 		"Each line starts with \"ok\" (present) or \"--\" (missing); every missing\n"
 		"item carries a hint naming the kernel config option, module parameter or\n"
 		"command that would enable it. Scenarios skip with the same reasons.\n"
-		"\n"
-		"options:\n"
-		"  --json      print the report as a JSON tree on stdout\n"
-		"  -h, --help  show this help\n");
+		"\n");
+	opts_help(out, groups);
 }
+
+struct probe_config {
+	bool json;
+};
+
+const struct opt_desc probe_options[] = {
+	{ "json", OPT_FLAG, offsetof(struct probe_config, json), NULL, NULL,
+	  "print the report as a JSON tree on stdout" },
+	OPT_END
+};
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct probe_config cfg = { 0 };
+	struct opt_group groups[] = { { probe_options, &cfg, "Options" }, { NULL } };
 	struct json_object *probe;
-	bool json = false;
-	int c;
+	bool json;
+	char err[512];
+	int idx;
 
-	opterr = 0;
-	optind = 0;	/* full reset of getopt: main() may have used it */
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			probe_usage(stdout);
-			return EXIT_OK;
-		default:
-			if (optopt == 'j' || optopt == 'h')
-				fprintf(stderr, "mmubench probe: option '%s' takes no argument (see mmubench probe --help)\n",
-					argv[optind - 1]);
-			else if (optopt)
-				fprintf(stderr, "mmubench probe: unknown option '-%c' (see mmubench probe --help)\n",
-					optopt);
-			else
-				fprintf(stderr, "mmubench probe: unknown option '%s' (see mmubench probe --help)\n",
-					argv[optind - 1]);
-			return EXIT_USAGE;
-		}
+	argv[0] = "mmubench probe";
+	idx = opts_parse(groups, argc, argv, err, sizeof(err));
+	if (idx == -EAGAIN) {
+		probe_usage(stdout, groups);
+		return EXIT_OK;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "mmubench probe: unexpected argument '%s' (see mmubench probe --help)\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (idx < 0)
+		return opts_usage_error("%s", err);
+	if (idx < argc)
+		return opts_usage_error("mmubench probe: unexpected argument '%s' (see mmubench probe --help)",
+					argv[idx]);
+	json = cfg.json;
 
 	probe = probe_collect();
 	if (!probe) {

@@ -10,7 +10,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "src/cli/commands.h"
 #include "src/lib/options.h"
+#include "src/lib/strlist.h"
 #include "src/report/report.h"
 #include "src/store/store.h"
 #include "src/lib/util.h"
@@ -27,25 +27,25 @@
 struct report_cfg {
 	const char *out;
 	const char *store;
-	const char *label;	/* the last one; every one is collected by report_lists() */
+	struct strlist labels;
 	const char *since;
-	const char *scenario;
+	struct strlist scenarios;
 	const char *baseline;
 	const char *candidate;
 	const char *gnuplot;
 	bool quiet;
 };
 
-static const struct opt_desc report_options[] = {
+const struct opt_desc report_options[] = {
 	{ "out", OPT_STRING, offsetof(struct report_cfg, out), NULL, "DIR",
 	  "where index.html, the charts (SVG and PNG), their data and gnuplot scripts go (created)" },
 	{ "store", OPT_STRING, offsetof(struct report_cfg, store), NULL, "FILE",
 	  "results store to read [default: $MMUBENCH_STORE, else the one mmubench run uses]" },
-	{ "label", OPT_STRING, offsetof(struct report_cfg, label), NULL, "LIST",
+	{ "label", OPT_LIST, offsetof(struct report_cfg, labels), NULL, "LIST",
 	  "only runs with these labels (comma list, repeatable); the first two are the baseline and the candidate" },
 	{ "since", OPT_STRING, offsetof(struct report_cfg, since), NULL, "WHEN",
 	  "only runs started at or after WHEN (UTC): 2026-11-21, 2026-11-21T06:00Z, Unix seconds, or an age: 36h, 7d, 2w" },
-	{ "scenario", OPT_STRING, offsetof(struct report_cfg, scenario), NULL, "LIST",
+	{ "scenario", OPT_LIST, offsetof(struct report_cfg, scenarios), NULL, "LIST",
 	  "only these scenarios (comma list, repeatable)" },
 	{ "baseline", OPT_STRING, offsetof(struct report_cfg, baseline), NULL, "LABEL",
 	  "label of the baseline in the baseline vs candidate charts [default: the first --label]" },
@@ -73,64 +73,21 @@ static void report_help(const struct opt_group *groups)
 	       "3 error (gnuplot missing or failed, DIR not writable, store unreadable).\n");
 }
 
-/* Appends the comma-separated items of @arg to @v (NULL-terminated, @n items). */
-static int report_split(const char ***v, int *n, char *arg)
+/* @l as the NULL-terminated array report_opts wants (pointing into @l), or NULL when empty. */
+static const char **report_array(const struct strlist *l, bool *oom)
 {
-	for (char *save = NULL, *tok = strtok_r(arg, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const char **nv = realloc(*v, (*n + 2) * sizeof(*nv));
+	const char **v;
 
-		if (!nv)
-			return -ENOMEM;
-		*v = nv;
-		(*v)[(*n)++] = tok;
-		(*v)[*n] = NULL;
+	if (!l->n)
+		return NULL;
+	v = calloc(l->n + 1, sizeof(*v));
+	if (!v) {
+		*oom = true;
+		return NULL;
 	}
-	return 0;
-}
-
-/*
- * opts_parse() keeps the last value of an option; --label and --scenario may
- * be repeated, so a second pass of getopt over the same arguments (which
- * opts_parse() has accepted) collects every value. The values are copied:
- * strtok_r cuts them.
- */
-static int report_lists(int argc, char **argv, const char ***labels, int *nl,
-			const char ***scns, int *ns, char **pool, size_t poolsz)
-{
-	struct option longopts[ARRAY_SIZE(report_options) + 1];
-	size_t n = 0, used = 0;
-	int c, idx;
-
-	for (const struct opt_desc *o = report_options; o->name; o++)
-		longopts[n++] = (struct option){ o->name,
-			o->type == OPT_FLAG ? no_argument : required_argument, NULL, 0 };
-	longopts[n] = (struct option){ 0 };
-	*pool = malloc(poolsz);
-	if (!*pool)
-		return -ENOMEM;
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, &idx)) != -1) {
-		const char *name;
-		size_t len;
-		char *copy;
-
-		if (c != 0)
-			continue;
-		name = longopts[idx].name;
-		if (strcmp(name, "label") && strcmp(name, "scenario"))
-			continue;
-		len = strlen(optarg) + 1;
-		if (used + len > poolsz)
-			return -E2BIG;
-		copy = memcpy(*pool + used, optarg, len);
-		used += len;
-		if (!strcmp(name, "label") ? report_split(labels, nl, copy) :
-		    report_split(scns, ns, copy))
-			return -ENOMEM;
-	}
-	return 0;
+	for (size_t i = 0; i < l->n; i++)
+		v[i] = l->v[i];
+	return v;
 }
 
 int cmd_report(int argc, char **argv)
@@ -143,30 +100,35 @@ int cmd_report(int argc, char **argv)
 	struct report_opts o = { 0 };
 	struct report_result res;
 	const char **labels = NULL, **scns = NULL;
-	char err[2048], cmd[] = "mmubench report", *pool = NULL;
-	size_t poolsz = 1;
-	int idx, nl = 0, ns = 0, status;
+	char err[2048], cmd[] = "mmubench report";
+	bool oom = false;
+	int idx, status;
 
-	for (int i = 1; i < argc; i++)
-		poolsz += strlen(argv[i]) + 1;
 	argv[0] = cmd;
 	idx = opts_parse(groups, argc, argv, err, sizeof(err));
 	if (idx == -EAGAIN) {
 		report_help(groups);
-		return EXIT_OK;
+		status = EXIT_OK;
+		goto out;
 	}
-	if (idx < 0)
-		return opts_usage_error("%s", err);
-	if (idx < argc)
-		return opts_usage_error("mmubench report: unexpected argument '%s' (see mmubench report --help)",
+	if (idx < 0) {
+		status = opts_usage_error("%s", err);
+		goto out;
+	}
+	if (idx < argc) {
+		status = opts_usage_error("mmubench report: unexpected argument '%s' (see mmubench report --help)",
 					  argv[idx]);
-	if (!cfg.out)
-		return opts_usage_error("mmubench report: --out DIR is required (where index.html and the charts go)");
-	if (report_lists(argc, argv, &labels, &nl, &scns, &ns, &pool, poolsz)) {
-		free(labels);
-		free(scns);
-		free(pool);
-		return opts_usage_error("mmubench report: out of memory reading the options");
+		goto out;
+	}
+	if (!cfg.out) {
+		status = opts_usage_error("mmubench report: --out DIR is required (where index.html and the charts go)");
+		goto out;
+	}
+	labels = report_array(&cfg.labels, &oom);
+	scns = report_array(&cfg.scenarios, &oom);
+	if (oom) {
+		status = opts_usage_error("mmubench report: out of memory reading the options");
+		goto out;
 	}
 	o.out = cfg.out;
 	o.store = cfg.store ? cfg.store : store_default_path();
@@ -182,8 +144,8 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	o.has_since = cfg.since != NULL;
-	o.labels = nl ? labels : NULL;
-	o.scenarios = ns ? scns : NULL;
+	o.labels = labels;
+	o.scenarios = scns;
 	o.baseline = cfg.baseline;
 	o.candidate = cfg.candidate;
 	o.gnuplot = cfg.gnuplot;
@@ -206,6 +168,6 @@ int cmd_report(int argc, char **argv)
 out:
 	free(labels);
 	free(scns);
-	free(pool);
+	opts_release(groups);
 	return status;
 }

@@ -6,25 +6,22 @@
  * run is a child mmubench process: a crash or a hung guest in one config does
  * not take the suite down, and no VM ever lives in the suite's own process.
  */
+#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "src/cli/commands.h"
 #include "src/suite/jobfile.h"
 #include "src/lib/options.h"
+#include "src/lib/spawn.h"
 #include "src/store/store.h"
 #include "src/lib/util.h"
-
-extern char **environ;
 
 struct suite_config {
 	uint64_t repeat;
@@ -36,7 +33,7 @@ struct suite_config {
 
 #define SCFG(f) offsetof(struct suite_config, f)
 
-static const struct opt_desc suite_options[] = {
+const struct opt_desc suite_options[] = {
 	{ "repeat", OPT_UINT, SCFG(repeat), "1", "N",
 	  "run every config N times, interleaved (1..n, 1..n, ...)", .min = 1, .max = 1000 },
 	{ "label", OPT_STRING, SCFG(label), NULL, "TEXT",
@@ -86,29 +83,22 @@ static int suite_argv(const struct job_config *c, const struct suite_config *cfg
 	return n;
 }
 
+/* Runs @argv with this very binary (not whatever "mmubench" $PATH finds). */
 static int suite_spawn(char **argv, bool verbose)
 {
-	posix_spawn_file_actions_t fa;
-	char self[4096];
+	struct spawn_io io = { .stdout_path = verbose ? NULL : "/dev/null" };
+	char self[4096], *name = argv[0];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int status, ret;
-	pid_t pid;
+	int status;
 
 	if (len < 0)
 		return -errno;
 	self[len] = 0;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	if (!verbose)
-		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	ret = posix_spawn(&pid, self, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (ret)
-		return -ret;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_ERROR;
+	argv[0] = self;
+	status = spawn_run(argv, &io);
+	argv[0] = name;
+	/* killed by a signal (128 + its number): an error of that run */
+	return status < 0 || status >= 128 ? EXIT_ERROR : status;
 }
 
 static void suite_duration(double s, char *buf, size_t len)
@@ -180,6 +170,15 @@ int cmd_suite(int argc, char **argv)
 	}
 	if (job_load(argv[idx], &job, err, sizeof(err))) {
 		fprintf(stderr, "mmubench suite: %s\n", err);
+		return EXIT_USAGE;
+	}
+	/* every config parses before the first runs: a typo costs milliseconds, not a night */
+	if (job_check(&job, err, sizeof(err))) {
+		for (char *p = err; *p; p++)
+			if (iscntrl((unsigned char)*p))
+				*p = '?';
+		fprintf(stderr, "mmubench suite: %s\n", err);
+		job_free(&job);
 		return EXIT_USAGE;
 	}
 	if (cfg.label)

@@ -10,5 +10,6 @@ libmmubench_a_SOURCES += \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_suite.c \
 	%reldir%/commands.h \
+	%reldir%/man.c \
 	%reldir%/probe_print.c \
 	%reldir%/probe_print.h

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "src/cli/commands.h"
+#include "src/lib/env.h"
 
 static const struct {
 	const char *name;
@@ -40,7 +41,9 @@ static void usage(FILE *out)
 	fprintf(out, "\nStart with:  mmubench probe  then  mmubench run access\n"
 		     "Nightly:     mmubench suite workloads/jobs/nightly.job --repeat 3 --label NEW, then\n"
 		     "             mmubench gate --baseline OLD --candidate NEW, mmubench report --out DIR\n"
-		     "             (scripts/nightly does all three)\n");
+		     "             (scripts/nightly does all three)\n"
+		     "\nEnvironment (everything mmubench reads):\n");
+	env_help(out);
 }
 
 int main(int argc, char **argv)
@@ -48,6 +51,11 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	/* hidden: the man page's option lists, made from the tables (doc/mmubench.1) */
+	if (!strcmp(argv[1], "help") && argc == 3 && !strcmp(argv[2], "--man")) {
+		man_print_options(stdout);
+		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);

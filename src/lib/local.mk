@@ -2,6 +2,8 @@
 # included from Makefile.am: the files of src/lib/ in the core library
 libmmubench_a_SOURCES += \
 	%reldir%/bitmap.h \
+	%reldir%/env.c \
+	%reldir%/env.h \
 	%reldir%/exit.h \
 	%reldir%/ini.c \
 	%reldir%/ini.h \

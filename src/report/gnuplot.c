@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "src/lib/env.h"
 #include "src/lib/spawn.h"
 #include "src/lib/util.h"
 #include "src/report/gnuplot.h"
@@ -41,7 +42,7 @@ static bool gnuplot_is_prog(const char *path)
  */
 int gnuplot_find(const char *prog, char *path, size_t len)
 {
-	const char *p = getenv("PATH");
+	const char *p = env_get("PATH");
 	char dir[PATH_MAX];
 
 	if (strchr(prog, '/')) {

@@ -31,6 +31,7 @@
 #include "src/cli/commands.h"
 #include "src/record/json_in.h"
 #include "src/record/json_out.h"
+#include "src/lib/env.h"
 #include "src/lib/options.h"
 #include "kernel/kvm/kvm_probe.h"
 #include "src/store/store.h"
@@ -69,7 +70,7 @@ static const char *const tcg_thread_names[] = { "auto", "multi", "single", NULL 
 
 #define RCFG(f) offsetof(struct rig_config, f)
 
-static const struct opt_desc rig_options[] = {
+const struct opt_desc rig_options[] = {
 	{ "kernel", OPT_STRING, RCFG(kernel), NULL, "IMAGE|bookworm|unstable",
 	  "kernel to boot: a bzImage, or a Debian suite (fetched and cached by scripts/fetch-kernel)" },
 	{ "modules", OPT_STRING, RCFG(modules), NULL, "DIR",
@@ -806,7 +807,7 @@ int cmd_rig(int argc, char **argv)
 	}
 
 	snprintf(rig->workdir, sizeof(rig->workdir), "%s/mmubench-rig.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		 env_get("TMPDIR") ? env_get("TMPDIR") : "/tmp");
 	if (!mkdtemp(rig->workdir)) {
 		fprintf(stderr, "mmubench rig: mkdtemp %s: %s\n", rig->workdir, strerror(errno));
 		free(rig);

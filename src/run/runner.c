@@ -84,7 +84,7 @@ int runner_validate(const struct run_config *cfg, struct topo *topo, char *err, 
 	if (cfg->mem_per_vcpu % gpage)
 		return errf(err, errlen, -EINVAL, "--mem-per-vcpu must be a multiple of the %s guest page",
 			    gpage == 4096 ? "4K" : "2M");
-	if (!strcmp(backing_names[cfg->backing], "file"))
+	if (!strcmp(backing_kinds[cfg->backing]->name, "file"))
 		return backing_check_path(cfg->backing_path, cfg->mem_per_vcpu, err, errlen);
 	if (cfg->backing_path)
 		return errf(err, errlen, -EINVAL, "--backing-path is only used with --backing file");

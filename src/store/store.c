@@ -30,6 +30,7 @@
 #include "src/record/json_out.h"
 #include "src/store/store.h"
 #include "src/store/store_priv.h"
+#include "src/lib/env.h"
 #include "src/lib/util.h"
 
 #define STORE_BUSY_TIMEOUT_MS	30000
@@ -654,7 +655,7 @@ const char *store_default_path(void)
 	struct passwd pw, *pwp = NULL;
 	char pwbuf[4096];
 
-	env = getenv("MMUBENCH_STORE");
+	env = env_get("MMUBENCH_STORE");
 	if (env && *env)
 		return env;
 #ifdef MMUBENCH_SRCDIR
@@ -663,13 +664,13 @@ const char *store_default_path(void)
 		return path;
 	}
 #endif
-	env = getenv("XDG_DATA_HOME");
+	env = env_get("XDG_DATA_HOME");
 	/* The XDG spec says to ignore a relative path. */
 	if (env && env[0] == '/') {
 		snprintf(path, sizeof(path), "%s/mmubench/mmubench.db", env);
 		return path;
 	}
-	home = getenv("HOME");
+	home = env_get("HOME");
 	if (!home || !*home) {
 		if (getpwuid_r(getuid(), &pw, pwbuf, sizeof(pwbuf), &pwp) || !pwp ||
 		    !pwp->pw_dir || !*pwp->pw_dir)

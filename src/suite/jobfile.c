@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Job files: see jobfile.h. Written by hand rather than with an INI library
- * because the format is tiny and the matrix expansion is ours anyway.
+ * Job files: see jobfile.h. Lines come from the one INI reader (src/lib/ini.h);
+ * what is ours is [global], the matrix expansion and the check of each
+ * expanded config against the run's option tables.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/suite/jobfile.h"
+#include "src/lib/ini.h"
+#include "src/lib/strbuf.h"
+#include "src/lib/strlist.h"
 #include "src/lib/util.h"
+#include "src/suite/jobfile.h"
+#include "workloads/catalog.h"
 
 #define JOB_MAX_KEYS	64
 #define JOB_MAX_VALUES	16
@@ -19,42 +23,36 @@
 struct job_kv {
 	char *key;
 	char *value;
+	unsigned int line;
 };
 
 struct job_section {
 	char *name;
+	unsigned int line;
 	struct job_kv kv[JOB_MAX_KEYS];
 	int nkv;
 };
 
-static char *job_trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = 0;
-	return s;
-}
-
 /* Sets @key in @sec, replacing an earlier value (later lines win). */
-static int job_set(struct job_section *sec, const char *key, const char *value)
+static int job_set(struct job_section *sec, const char *key, const char *value, unsigned int line)
 {
-	for (int i = 0; i < sec->nkv; i++) {
-		if (!strcmp(sec->kv[i].key, key)) {
-			free(sec->kv[i].value);
-			sec->kv[i].value = strdup(value);
-			return sec->kv[i].value ? 0 : -ENOMEM;
-		}
+	struct job_kv *kv = NULL;
+
+	for (int i = 0; i < sec->nkv && !kv; i++)
+		if (!strcmp(sec->kv[i].key, key))
+			kv = &sec->kv[i];
+	if (!kv) {
+		if (sec->nkv == JOB_MAX_KEYS)
+			return -E2BIG;
+		kv = &sec->kv[sec->nkv++];
+		kv->key = strdup(key);
+		if (!kv->key)
+			return -ENOMEM;
 	}
-	if (sec->nkv == JOB_MAX_KEYS)
-		return -E2BIG;
-	sec->kv[sec->nkv].key = strdup(key);
-	sec->kv[sec->nkv].value = strdup(value);
-	sec->nkv++;
-	return sec->kv[sec->nkv - 1].key && sec->kv[sec->nkv - 1].value ? 0 : -ENOMEM;
+	free(kv->value);
+	kv->value = strdup(value);
+	kv->line = line;
+	return kv->value ? 0 : -ENOMEM;
 }
 
 static const char *job_get(const struct job_section *sec, const char *key)
@@ -75,95 +73,91 @@ static void job_section_free(struct job_section *sec)
 	memset(sec, 0, sizeof(*sec));
 }
 
-static int job_push(struct job_config *c, const char *arg)
+static int job_push(struct job_config *c, const char *arg, unsigned int line)
 {
 	if (c->argc >= JOB_MAX_ARGS - 1)
 		return -E2BIG;
+	c->lines[c->argc] = line;
 	c->argv[c->argc] = strdup(arg);
 	return c->argv[c->argc++] ? 0 : -ENOMEM;
 }
 
-/* Splits a comma list in place into at most JOB_MAX_VALUES trimmed values. */
-static int job_split(char *list, char **values)
+static bool job_is_meta(const char *key)
 {
-	int n = 0;
-	char *save, *v;
-
-	for (v = strtok_r(list, ",", &save); v && n < JOB_MAX_VALUES; v = strtok_r(NULL, ",", &save))
-		values[n++] = job_trim(v);
-	return n;
+	return !strcmp(key, "scenario") || !strcmp(key, "rig") || !strcmp(key, "rig-args");
 }
 
 /* The argv of one point of the matrix: @choice[k] picks the value of key k. */
-static int job_build(const struct job_section *sec, char *values[][JOB_MAX_VALUES],
-		     const int *nvalues, const int *choice, struct job_config *c)
+static int job_build(const struct job_section *sec, const struct strlist *values,
+		     const int *choice, struct job_config *c)
 {
 	const char *rig = NULL, *rig_args = NULL, *scenario = NULL;
-	char name[512];
+	struct strbuf name = STRBUF_INIT;
+	unsigned int rig_line = 0, scn_line = 0;
 	int ret = 0;
 
 	for (int k = 0; k < sec->nkv; k++) {
-		const char *v = values[k][choice[k]];
+		const char *v = values[k].v[choice[k]];
 
-		if (!strcmp(sec->kv[k].key, "rig"))
+		if (!strcmp(sec->kv[k].key, "rig")) {
 			rig = v;
-		else if (!strcmp(sec->kv[k].key, "rig-args"))
+			rig_line = sec->kv[k].line;
+		} else if (!strcmp(sec->kv[k].key, "rig-args")) {
 			rig_args = v;
-		else if (!strcmp(sec->kv[k].key, "scenario"))
+		} else if (!strcmp(sec->kv[k].key, "scenario")) {
 			scenario = v;
+			scn_line = sec->kv[k].line;
+		}
 	}
-	snprintf(name, sizeof(name), "%s", sec->name);
+	strbuf_addstr(&name, sec->name);
+	c->line = sec->line;
 	if (rig) {
-		char *copy = strdup(rig_args ? rig_args : ""), *save, *a;
+		struct strlist args = STRLIST_INIT;
 
-		ret |= job_push(c, "rig");
-		ret |= job_push(c, "--kernel");
-		ret |= job_push(c, rig);
-		for (a = copy ? strtok_r(copy, " \t", &save) : NULL; a; a = strtok_r(NULL, " \t", &save))
-			ret |= job_push(c, a);
-		free(copy);
-		ret |= job_push(c, "--");
+		ret |= job_push(c, "rig", rig_line);
+		ret |= job_push(c, "--kernel", rig_line);
+		ret |= job_push(c, rig, rig_line);
+		ret |= strlist_split(&args, rig_args, " \t");
+		for (size_t i = 0; i < args.n; i++)
+			ret |= job_push(c, args.v[i], rig_line);
+		strlist_free(&args);
+		ret |= job_push(c, "--", rig_line);
 	}
-	ret |= job_push(c, "run");
-	ret |= job_push(c, scenario);
+	ret |= job_push(c, "run", sec->line);
+	ret |= job_push(c, scenario, scn_line);
 	for (int k = 0; k < sec->nkv; k++) {
-		const char *key = sec->kv[k].key, *value = values[k][choice[k]];
+		const char *key = sec->kv[k].key, *value = values[k].v[choice[k]];
 		char opt[128];
 
-		if (nvalues[k] > 1)
-			snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s=%s",
-				 strchr(name, '[') ? "," : "[", key, value);
-		if (!strcmp(key, "scenario") || !strcmp(key, "rig") || !strcmp(key, "rig-args"))
-			continue;
-		if (!strcmp(value, "false"))
+		if (values[k].n > 1)
+			strbuf_addf(&name, "%s%s=%s", strchr(name.buf, '[') ? "," : "[", key, value);
+		if (job_is_meta(key) || !strcmp(value, "false"))
 			continue;
 		snprintf(opt, sizeof(opt), "--%s", key);
-		ret |= job_push(c, opt);
+		ret |= job_push(c, opt, sec->kv[k].line);
 		if (strcmp(value, "true"))
-			ret |= job_push(c, value);
+			ret |= job_push(c, value, sec->kv[k].line);
 	}
-	if (strchr(name, '['))
-		strncat(name, "]", sizeof(name) - strlen(name) - 1);
-	c->name = strdup(name);
+	if (strchr(name.buf, '['))
+		strbuf_addch(&name, ']');
+	c->name = strbuf_detach(&name);
 	return ret || !c->name ? -ENOMEM : 0;
 }
 
 /* Every point of the section's matrix, appended to @job. */
 static int job_expand(const struct job_section *sec, struct job *job)
 {
-	static char *values[JOB_MAX_KEYS][JOB_MAX_VALUES];
-	char *copies[JOB_MAX_KEYS];
-	int nvalues[JOB_MAX_KEYS], choice[JOB_MAX_KEYS] = { 0 }, ret = 0;
+	struct strlist values[JOB_MAX_KEYS] = { 0 };
+	int choice[JOB_MAX_KEYS] = { 0 }, ret = 0;
 
-	for (int k = 0; k < sec->nkv; k++) {
-		copies[k] = strdup(sec->kv[k].value);
-		nvalues[k] = copies[k] ? job_split(copies[k], values[k]) : 0;
-		if (!nvalues[k]) {	/* "key =" with no value: an empty string */
-			values[k][0] = "";
-			nvalues[k] = 1;
-		}
+	for (int k = 0; k < sec->nkv && !ret; k++) {
+		ret = strlist_split(&values[k], sec->kv[k].value, ",");
+		if (!ret && values[k].n > JOB_MAX_VALUES)
+			ret = -E2BIG;
+		if (!ret && !values[k].n)	/* "key =" with no value: an empty string */
+			ret = strlist_push(&values[k], "");
 	}
-	for (;;) {
+	while (!ret) {
 		struct job_config *c;
 		int k;
 
@@ -179,12 +173,12 @@ static int job_expand(const struct job_section *sec, struct job *job)
 		job->configs = c;
 		c = &job->configs[job->nconfigs++];
 		memset(c, 0, sizeof(*c));
-		ret = job_build(sec, values, nvalues, choice, c);
+		ret = job_build(sec, values, choice, c);
 		if (ret)
 			break;
 		/* next point: an odometer over the keys with several values */
 		for (k = sec->nkv - 1; k >= 0; k--) {
-			if (++choice[k] < nvalues[k])
+			if (++choice[k] < (int)values[k].n)
 				break;
 			choice[k] = 0;
 		}
@@ -192,7 +186,7 @@ static int job_expand(const struct job_section *sec, struct job *job)
 			break;
 	}
 	for (int k = 0; k < sec->nkv; k++)
-		free(copies[k]);
+		strlist_free(&values[k]);
 	return ret;
 }
 
@@ -204,92 +198,83 @@ static int job_merge(const struct job_section *global, const struct job_section 
 
 	memset(out, 0, sizeof(*out));
 	out->name = strdup(sec->name);
+	out->line = sec->line;
 	for (int i = 0; i < global->nkv && !ret; i++)
 		if (!job_get(sec, global->kv[i].key))
-			ret = job_set(out, global->kv[i].key, global->kv[i].value);
+			ret = job_set(out, global->kv[i].key, global->kv[i].value, global->kv[i].line);
 	for (int i = 0; i < sec->nkv && !ret; i++)
-		ret = job_set(out, sec->kv[i].key, sec->kv[i].value);
+		ret = job_set(out, sec->kv[i].key, sec->kv[i].value, sec->kv[i].line);
 	return ret ? ret : out->name ? 0 : -ENOMEM;
 }
 
-static int job_finish_section(struct job_section *global, struct job_section *sec, struct job *job,
-			      const char *path, int line, char *err, size_t errlen)
+struct job_parser {
+	const char *path;
+	struct job_section global, sec;
+	struct job *job;
+};
+
+static int job_finish_section(struct job_parser *p, char *err, size_t errlen)
 {
-	struct job_section merged;
+	struct job_section merged, *sec = &p->sec;
 	int ret;
 
 	if (!sec->name)
 		return 0;
 	if (!strcmp(sec->name, "global")) {
-		*global = *sec;
+		job_section_free(&p->global);
+		p->global = *sec;
 		memset(sec, 0, sizeof(*sec));
 		return 0;
 	}
-	ret = job_merge(global, sec, &merged);
+	ret = job_merge(&p->global, sec, &merged);
 	if (!ret && !job_get(&merged, "scenario"))
-		ret = errf(err, errlen, -EINVAL, "%s:%d: section [%s] names no scenario (scenario = ...)",
-			   path, line, sec->name);
-	else if (!ret && (ret = job_expand(&merged, job)))
-		errf(err, errlen, ret, "%s:%d: section [%s]: %s", path, line, sec->name,
+		ret = errf(err, errlen, -EINVAL, "%s:%u: section [%s] names no scenario (scenario = ...)",
+			   p->path, sec->line, sec->name);
+	else if (!ret && (ret = job_expand(&merged, p->job)))
+		errf(err, errlen, ret, "%s:%u: section [%s]: %s", p->path, sec->line, sec->name,
 		     ret == -E2BIG ? "too many configs or arguments" : strerror(-ret));
 	job_section_free(&merged);
 	job_section_free(sec);
 	return ret;
 }
 
+static int job_line(const struct ini_line *l, void *arg, char *err, size_t errlen)
+{
+	struct job_parser *p = arg;
+	int ret;
+
+	if (l->header) {
+		ret = job_finish_section(p, err, errlen);
+		if (ret)
+			return ret;
+		p->sec.name = strdup(l->section);
+		p->sec.line = l->lineno;
+		return p->sec.name ? 0 : errf(err, errlen, -ENOMEM, "%s: out of memory", l->where);
+	}
+	if (!p->sec.name || !l->key)
+		return errf(err, errlen, -EINVAL, "%s: %s", l->where,
+			    !p->sec.name ? "a key before any [section]" : "expected key = value");
+	ret = job_set(&p->sec, l->key, l->value, l->lineno);
+	return ret ? errf(err, errlen, ret, "%s: too many keys", l->where) : 0;
+}
+
 int job_parse(const char *text, const char *path, struct job *out, char *err, size_t errlen)
 {
-	struct job_section global = { 0 }, sec = { 0 };
-	char *copy = strdup(text), *line, *next;
-	int lineno = 0, sec_line = 0, ret = 0;
+	struct job_parser p = { .path = path, .job = out };
+	int ret;
 
 	memset(out, 0, sizeof(*out));
-	if (!copy)
+	out->path = strdup(path);
+	if (!out->path)
 		return errf(err, errlen, -ENOMEM, "out of memory");
-	for (line = copy; line && !ret; line = next) {
-		char *s, *eq;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = 0;
-		lineno++;
-		s = job_trim(line);
-		if (!*s || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *end = strchr(s, ']');
-
-			if (!end || end[1])
-				ret = errf(err, errlen, -EINVAL, "%s:%d: bad section header '%s'", path,
-					   lineno, s);
-			else
-				ret = job_finish_section(&global, &sec, out, path, sec_line, err, errlen);
-			if (ret)
-				break;
-			*end = 0;
-			sec.name = strdup(job_trim(s + 1));
-			sec_line = lineno;
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (!sec.name || !eq) {
-			ret = errf(err, errlen, -EINVAL, "%s:%d: %s", path, lineno,
-				   !sec.name ? "a key before any [section]" : "expected key = value");
-			break;
-		}
-		*eq = 0;
-		ret = job_set(&sec, job_trim(s), job_trim(eq + 1));
-		if (ret)
-			errf(err, errlen, ret, "%s:%d: too many keys", path, lineno);
-	}
+	ret = ini_parse(text, path, 0, job_line, &p, err, errlen);
 	if (!ret)
-		ret = job_finish_section(&global, &sec, out, path, sec_line, err, errlen);
+		ret = job_finish_section(&p, err, errlen);
 	if (!ret && !out->nconfigs)
 		ret = errf(err, errlen, -EINVAL, "%s: no configs (add a [section] with scenario = ...)",
 			   path);
-	job_section_free(&sec);
-	job_section_free(&global);
-	free(copy);
+	job_section_free(&p.sec);
+	job_section_free(&p.global);
 	if (ret)
 		job_free(out);
 	return ret;
@@ -319,6 +304,67 @@ int job_load(const char *path, struct job *out, char *err, size_t errlen)
 	return ret;
 }
 
+/* The `run SCENARIO --key [value]...` part of @c, set option by option into @co. */
+static int job_check_run(const struct job *job, const struct job_config *c, int i,
+			 char *err, size_t errlen)
+{
+	const struct scenario_desc *scn = scenario_find(c->argv[i + 1]);
+	struct catalog_opts co;
+	char where[512];
+	int ret;
+
+	snprintf(where, sizeof(where), "%s:%u", job->path, c->lines[i + 1]);
+	if (!scn)
+		return errf(err, errlen, -EINVAL, "%s: unknown scenario '%s' (see mmubench list)",
+			    where, c->argv[i + 1]);
+	if (catalog_opts_init(&co, scn))
+		return errf(err, errlen, -ENOMEM, "%s: out of memory", where);
+	ret = opts_apply_defaults(co.groups, where, err, errlen);
+	for (i += 2; !ret && i < c->argc; i++) {
+		const struct opt_desc *o;
+		const char *value = "true";
+
+		snprintf(where, sizeof(where), "%s:%u", job->path, c->lines[i]);
+		if (strncmp(c->argv[i], "--", 2)) {
+			ret = errf(err, errlen, -EINVAL, "%s: '%s' after a flag (flags take true or false)",
+				   where, c->argv[i]);
+			break;
+		}
+		o = opts_find(co.groups, c->argv[i] + 2, NULL);
+		if (!o) {
+			ret = errf(err, errlen, -EINVAL, "%s: %s: unknown option", where, c->argv[i]);
+			break;
+		}
+		if (o->type != OPT_FLAG && i + 1 < c->argc && c->lines[i + 1] == c->lines[i])
+			value = c->argv[++i];
+		ret = opts_set(co.groups, where, o->name, value, err, errlen);
+	}
+	if (!ret) {
+		snprintf(where, sizeof(where), "%s:%u", job->path, c->line);
+		ret = opts_validate(co.groups, where, err, errlen);
+	}
+	catalog_opts_release(&co);
+	return ret;
+}
+
+int job_check(const struct job *job, char *err, size_t errlen)
+{
+	for (size_t n = 0; n < job->nconfigs; n++) {
+		const struct job_config *c = &job->configs[n];
+		int ret;
+
+		for (int i = 0; i < c->argc - 1; i++) {
+			if (strcmp(c->argv[i], "run") || (i && strcmp(c->argv[i - 1], "--")))
+				continue;
+			ret = job_check_run(job, c, i, err, errlen);
+			if (ret)
+				return ret;
+			break;
+		}
+	}
+	return 0;
+}
+
 void job_free(struct job *job)
 {
 	for (size_t i = 0; i < job->nconfigs; i++) {
@@ -327,5 +373,6 @@ void job_free(struct job *job)
 		free(job->configs[i].name);
 	}
 	free(job->configs);
+	free(job->path);
 	memset(job, 0, sizeof(*job));
 }

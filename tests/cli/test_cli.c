@@ -8,6 +8,9 @@
  *
  * ASSERT_*() expand to two statements: loops and ifs around them keep braces.
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,8 @@
 
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
+
+#include "src/lib/env.h"
 
 #include "tests/t_spawn.h"
 
@@ -275,6 +280,138 @@ TEST(probe_json)
 	t_out_free(&r);
 }
 
+/* The default --help shows is the one the scenario runs with, not the common table's. */
+TEST(help_shows_scenario_defaults)
+{
+	char line[512];
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "run", "dirty", "--help", NULL));
+	ASSERT_NE(NULL, t_help_entry(r.out, "write-pct", line, sizeof(line))) t_show("stdout", r.out);
+	EXPECT_NE(NULL, strstr(line, "[default: 100]")) TH_LOG("%s", line);
+	t_out_free(&r);
+	ASSERT_EQ(0, t_run(&r, "run", "aging", "--help", NULL));
+	ASSERT_NE(NULL, t_help_entry(r.out, "pattern", line, sizeof(line))) t_show("stdout", r.out);
+	EXPECT_NE(NULL, strstr(line, "[default: hotcold]")) TH_LOG("%s", line);
+	ASSERT_NE(NULL, t_help_entry(r.out, "hot-pct", line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(line, "[default: 100]")) TH_LOG("%s", line);
+	/* the drivers' options under their drivers' heading */
+	EXPECT_NE(NULL, strstr(r.out, "\nOptions of --driver mglru, memcg, pageout:\n  --reclaim-pct "))
+		t_show("stdout", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "\nOptions of --driver damon:\n  --damon-threshold "));
+	/* the rig's option is not for people */
+	EXPECT_EQ(NULL, strstr(r.out, "--record-dir"));
+	t_out_free(&r);
+	ASSERT_EQ(0, t_run(&r, "run", "access", "--help", NULL));
+	ASSERT_NE(NULL, t_help_entry(r.out, "pattern", line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(line, "[default: sequential]")) TH_LOG("%s", line);
+	t_out_free(&r);
+}
+
+/*
+ * Every line of list and of the options and metrics of every --help fits 79
+ * columns (the metric tables reached 202); a scenario's own paragraph is prose.
+ */
+TEST(help_fits_79_columns)
+{
+	static const char *const cmds[][3] = {
+		{ "run", "access", "--help" }, { "run", "aging", "--help" },
+		{ "run", "dirty", "--help" }, { "list" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		struct t_out r;
+
+		ASSERT_EQ(0, t_run(&r, cmds[i][0], cmds[i][1], cmds[i][2], NULL));
+		EXPECT_EQ(0, r.status) t_show("stderr", r.err);
+		const char *from = strstr(r.out, "\nVM, memory and pattern:\n");
+
+		for (const char *p = from ? from : r.out, *e; *p; p = *e ? e + 1 : e) {
+			e = strchrnul(p, '\n');
+			EXPECT_GE(79, e - p) TH_LOG("%s %s: %.*s", cmds[i][0],
+						   cmds[i][1] ? cmds[i][1] : "", (int)(e - p), p);
+		}
+		t_out_free(&r);
+	}
+}
+
+/* mmubench --help lists every environment variable mmubench reads. */
+TEST(help_lists_environment)
+{
+	char line[512];
+	struct t_out r;
+
+	ASSERT_EQ(0, t_run(&r, "--help", NULL));
+	EXPECT_NE(NULL, strstr(r.out, "\nEnvironment (everything mmubench reads):\n"))
+		t_show("stdout", r.out);
+	for (const struct env_knob *k = env_knobs; k->name; k++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "\n  %s ", k->name);
+		EXPECT_NE(NULL, t_line_with(r.out, want + 1, line, sizeof(line)))
+			TH_LOG("%s is not in --help", k->name);
+	}
+	t_out_free(&r);
+}
+
+/* The man page's option lists are the tables': `mmubench help --man` is in it, verbatim. */
+TEST(man_page_agrees_with_tables)
+{
+	static const char begin[] = ".\\\" BEGIN GENERATED", end[] = ".\\\" END GENERATED";
+	char *page = NULL, *from, *to;
+	size_t len = 0;
+	struct t_out r;
+	FILE *f;
+
+	f = fopen(MMUBENCH_SRCDIR "/doc/mmubench.1", "r");
+	ASSERT_NE(NULL, f);
+	page = calloc(1, 1 << 20);
+	ASSERT_NE(NULL, page);
+	len = fread(page, 1, (1 << 20) - 1, f);
+	fclose(f);
+	ASSERT_LT(0, len);
+	from = strstr(page, begin);
+	ASSERT_NE(NULL, from) TH_LOG("no generated block in doc/mmubench.1");
+	from = strchr(from, '\n') + 1;
+	to = strstr(from, end);
+	ASSERT_NE(NULL, to);
+	*to = 0;
+	ASSERT_EQ(0, t_run(&r, "help", "--man", NULL));
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ(r.out, from) TH_LOG("doc/mmubench.1 differs from the option tables: put the "
+					 "output of `mmubench help --man` between its GENERATED lines");
+	/* the options the hand-written page used to miss */
+	EXPECT_NE(NULL, strstr(from, "\\-\\-label"));
+	EXPECT_NE(NULL, strstr(from, "\\-\\-backing\\-path"));
+	EXPECT_NE(NULL, strstr(from, "\\-\\-extra"));
+	EXPECT_NE(NULL, strstr(from, ".SH ENVIRONMENT\n"));
+	t_out_free(&r);
+	free(page);
+}
+
+/* A job file's typo fails at load time, naming file and line, before any run. */
+TEST(suite_typo_fails_at_load)
+{
+	char path[] = "/tmp/mmubench-cli-job-XXXXXX", want[128];
+	struct t_out r;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	ASSERT_LE(0, fd);
+	f = fdopen(fd, "w");
+	ASSERT_NE(NULL, f);
+	fputs("[global]\nvcpus = 1\n\n[a]\nscenario = access\npasses = 1\n\n"
+	      "[b]\nscenario = aging\ndrvier = none\n", f);
+	fclose(f);
+	ASSERT_EQ(0, t_run(&r, "suite", path, NULL));
+	unlink(path);
+	snprintf(want, sizeof(want), "mmubench suite: %s:10: --drvier: unknown option\n", path);
+	EXPECT_EQ(T_EXIT_USAGE, r.status);
+	EXPECT_STREQ(want, r.err);
+	EXPECT_STREQ("", r.out);
+	t_out_free(&r);
+}
+
 /*
  * Real runs, each in its own temporary directory. The 6.12 harness's TEST_F
  * wrapper keeps a fork()ed pid across setjmp(); -Wclobbered rightly says so.
@@ -483,6 +620,26 @@ TEST_F(run, no_store)
 	}
 	EXPECT_NE('\0', r.out[0]);		/* the summary still goes to stdout */
 	EXPECT_EQ(0, t_dir_entries(self->dir)) TH_LOG("files left in %s", self->dir);
+	t_out_free(&r);
+}
+
+/* The rig's channel: $MMUBENCH_RECORD_DIR (--record-dir) gets the record, _NO_STORE keeps it out. */
+TEST_F(run, record_dir_from_environment)
+{
+	char recdir[320];
+	struct t_out r;
+
+	snprintf(recdir, sizeof(recdir), "%s/rec", self->dir);
+	ASSERT_EQ(0, mkdir(recdir, 0700));
+	ASSERT_EQ(0, setenv("MMUBENCH_RECORD_DIR", recdir, 1));
+	ASSERT_EQ(0, setenv("MMUBENCH_NO_STORE", "1", 1));
+	ASSERT_EQ(0, t_run(&r, "run", "access", "--vcpus", "1", "--mem-per-vcpu", "16M",
+			   "--passes", "1", "--quiet", NULL));
+	unsetenv("MMUBENCH_RECORD_DIR");
+	unsetenv("MMUBENCH_NO_STORE");
+	ASSERT_TRUE(r.status == 0 || r.status == T_EXIT_SKIPPED) t_show("stderr", r.err);
+	EXPECT_EQ(1, t_dir_entries(recdir));
+	EXPECT_NE(0, access(self->env_store, F_OK)) TH_LOG("stored despite MMUBENCH_NO_STORE");
 	t_out_free(&r);
 }
 

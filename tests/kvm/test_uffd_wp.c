@@ -515,8 +515,8 @@ FIXTURE_SETUP(guest)
 	self->cpl = variant->cpl >= 0 ? variant->cpl :
 		    kvm_probe_flavour() == KVM_FLAVOUR_PVM ? 3 : 0;
 
-	for (int i = 0; backing_names[i]; i++)
-		if (!strcmp(backing_names[i], variant->backing))
+	for (int i = 0; backing_kinds[i]; i++)
+		if (!strcmp(backing_kinds[i]->name, variant->backing))
 			desc = backing_kinds[i];
 	ASSERT_NE(NULL, desc);
 	ASSERT_EQ(0, kvm_vm_create(&self->vm, self->err, sizeof(self->err)))

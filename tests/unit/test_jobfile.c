@@ -8,6 +8,7 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
+#include <errno.h>
 #include <string.h>
 
 #include "kselftest_harness.h"
@@ -123,8 +124,64 @@ TEST(shipped_job_files)
 
 			EXPECT_TRUE(!strncmp(s, "run ", 4) || !strncmp(s, "rig ", 4)) TH_LOG("%s", s);
 		}
+		/* and every config is one `mmubench run` accepts */
+		EXPECT_EQ(0, job_check(&job, err, sizeof(err))) TH_LOG("%s", err);
 		job_free(&job);
 	}
+}
+
+/* job_check(): @text parses, and checking it gives @want exactly (NULL: passes). */
+static bool t_check_is(struct __test_metadata *_metadata, const char *text, const char *want)
+{
+	char err[512] = "";
+	struct job job;
+	int ret;
+
+	if (job_parse(text, "nightly.job", &job, err, sizeof(err))) {
+		TH_LOG("does not parse: %s", err);
+		return false;
+	}
+	ret = job_check(&job, err, sizeof(err));
+	job_free(&job);
+	if (!want && ret)
+		TH_LOG("unexpected: %s", err);
+	else if (want && (!ret || strcmp(err, want)))
+		TH_LOG("want \"%s\", got %d \"%s\"", want, ret, err);
+	return want ? ret == -EINVAL && !strcmp(err, want) : !ret;
+}
+
+/* A typo fails at load time with the file and line of its key, nothing run. */
+TEST(check_names_the_key_line)
+{
+	EXPECT_TRUE(t_check_is(_metadata,
+		"[global]\nvcpus = 1\n\n[a]\nscenario = aging\ndrvier = none\n",
+		"nightly.job:6: --drvier: unknown option"));
+	/* in [global] too: the line is where the key is written */
+	EXPECT_TRUE(t_check_is(_metadata, "[global]\nvcpsu = 1\n[a]\nscenario = access\n",
+			       "nightly.job:2: --vcpsu: unknown option"));
+	/* one bad point of a matrix is enough */
+	EXPECT_TRUE(t_check_is(_metadata,
+		"[d]\nscenario = dirty\nmode = bitmap, ringg\n",
+		"nightly.job:3: --mode 'ringg' is not one of: bitmap, clear, ring"));
+}
+
+TEST(check_values_and_rules)
+{
+	EXPECT_TRUE(t_check_is(_metadata, "[a]\nscenario = access\nvcpus = 0\n",
+			       "nightly.job:3: --vcpus 0 is out of range [1, 64]"));
+	EXPECT_TRUE(t_check_is(_metadata, "[a]\nscenario = access\nshared = yes\n",
+			       "nightly.job:3: 'yes' after a flag (flags take true or false)"));
+	EXPECT_TRUE(t_check_is(_metadata, "[a]\nscenario = acess\n",
+			       "nightly.job:2: unknown scenario 'acess' (see mmubench list)"));
+	/* the scenario's cross-option rule, at its section */
+	EXPECT_TRUE(t_check_is(_metadata,
+		"[a]\nscenario = aging\npattern = uniform\nshift-every = 2\n",
+		"nightly.job:1: --shift-every moves the hot set of --pattern hotcold"));
+	/* driver options, flags, the rig wrapper: all fine */
+	EXPECT_TRUE(t_check_is(_metadata,
+		"[a]\nscenario = aging\ndriver = pageout, damon\nreclaim-pct = 20\n"
+		"damon-threshold = 2\nno-verify = true\nshared = false\nrig = bookworm\n"
+		"rig-args = --numa 2\n", NULL));
 }
 
 TEST_HARNESS_MAIN

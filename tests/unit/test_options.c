@@ -19,7 +19,10 @@
 #include "kselftest_harness.h"
 #include "tests/t_util.h"
 
+#include "kernel/kvm/backing.h"
+#include "src/lib/env.h"
 #include "src/lib/options.h"
+#include "src/lib/strlist.h"
 #include "src/run/runner.h"
 #include "src/lib/util.h"
 
@@ -107,6 +110,8 @@ TEST(defaults)
 {
 	struct t_ctx t;
 
+	unsetenv("MMUBENCH_STORE");	/* --store and --no-store read these */
+	unsetenv("MMUBENCH_NO_STORE");
 	ASSERT_EQ(1, t_parse(&t, NULL)) TH_LOG("%s", t.err);
 	EXPECT_EQ(2, t.rc.vcpus);
 	EXPECT_EQ(256 * MiB, t.rc.mem_per_vcpu);
@@ -239,7 +244,7 @@ TEST(type_enum)
 	ASSERT_EQ(11, t_parse(&t, "--pattern", "zipf", "--backing", "file", "--guest-page", "2m",
 			      "--cpl", "3", "--mode", "careful", NULL)) TH_LOG("%s", t.err);
 	EXPECT_EQ(3, t.rc.pattern);
-	EXPECT_STREQ("file", backing_names[t.rc.backing]);
+	EXPECT_STREQ("file", backing_name(t.rc.backing));
 	EXPECT_EQ(RUN_GUEST_PAGE_2M, t.rc.guest_page);
 	EXPECT_EQ(RUN_CPL_3, t.rc.cpl);
 	EXPECT_EQ(2, t.tc.mode);
@@ -444,6 +449,11 @@ TEST(help_text)
 	EXPECT_NE(NULL, strstr(text, "-h, --help"));
 	for (int g = 0; g < 2; g++) {
 		for (const struct opt_desc *d = t.groups[g].opts; d->name; d++) {
+			if (d->hidden) {
+				EXPECT_EQ(NULL, t_help_entry(text, d->name, line, sizeof(line)))
+					TH_LOG("hidden --%s is in the help", d->name);
+				continue;
+			}
 			ASSERT_NE(NULL, t_help_entry(text, d->name, line, sizeof(line)))
 				TH_LOG("--%s is missing from the help", d->name);
 			EXPECT_NE(NULL, strstr(line, d->help)) TH_LOG("%s", line);
@@ -459,6 +469,305 @@ TEST(help_text)
 	EXPECT_NE(NULL, strstr(line, "fast|slow|careful")) TH_LOG("%s", line);
 	ASSERT_NE(NULL, t_help_entry(text, "mem-per-vcpu", line, sizeof(line)));
 	EXPECT_NE(NULL, strstr(line, "--mem-per-vcpu SIZE")) TH_LOG("%s", line);
+	free(text);
+}
+
+/* The features of the newer tables: lists, registry choices, env, hidden, validate, pairs. */
+struct t_new {
+	struct strlist tags;
+	int color;
+	const char *dir;
+	bool quiet;
+	uint64_t level;
+	const char *internal;
+};
+
+#define NCFG(f) offsetof(struct t_new, f)
+
+static const char *t_color(size_t i)
+{
+	static const char *const colors[] = { "red", "green", "blue" };
+
+	return i < ARRAY_SIZE(colors) ? colors[i] : NULL;
+}
+
+static const struct opt_desc t_new_options[] = {
+	{ "tag", OPT_LIST, NCFG(tags), "one,two", NULL, "tags (comma list, repeatable)",
+	  .record = true },
+	{ "color", OPT_ENUM, NCFG(color), "green", NULL, "a color", .choices_fn = t_color,
+	  .record = true },
+	{ "dir", OPT_STRING, NCFG(dir), NULL, "DIR", "where", .env = "MMUBENCH_RECORD_DIR" },
+	{ "quiet", OPT_FLAG, NCFG(quiet), NULL, NULL, "hush", .env = "MMUBENCH_NO_STORE" },
+	{ "level", OPT_UINT, NCFG(level), "1", "N", "how loud", .max = 9 },
+	{ "internal", OPT_STRING, NCFG(internal), NULL, "TEXT", "for the rig", .hidden = true },
+	OPT_END
+};
+
+/* level must stay below count of the other group, which a validate reads by name. */
+static int t_new_validate(const void *cfg, const struct opt_group *groups, char *err,
+			  size_t errlen)
+{
+	const struct t_new *n = cfg;
+	const uint64_t *count = opts_value(groups, "count");
+
+	if (count && n->level >= *count)
+		return errf(err, errlen, -EINVAL, "--level %llu needs --count above it",
+			    (unsigned long long)n->level);
+	return 0;
+}
+
+struct t_nctx {
+	struct t_config tc;
+	struct t_new nc;
+	struct opt_group groups[3];
+	char *argv[T_MAX_ARGS + 2];
+	int argc;
+	char err[1024];
+};
+
+static const struct opt_default t_pairs[] = { { "count", "5" }, { "share", "75" }, { NULL } };
+
+static void t_nsetup(struct t_nctx *t)
+{
+	if (t->groups[0].opts)	/* the lists of the previous parse */
+		opts_release(t->groups);
+	memset(t, 0, sizeof(*t));
+	t->groups[0] = (struct opt_group){ t_options, &t->tc, "Local", t_pairs };
+	t->groups[1] = (struct opt_group){ t_new_options, &t->nc, "New",
+					   .validate = t_new_validate };
+}
+
+static int t_nparse(struct t_nctx *t, ...) __attribute__((sentinel));
+static int t_nparse(struct t_nctx *t, ...)
+{
+	va_list ap;
+	char *arg;
+
+	t_nsetup(t);
+	t->argv[t->argc++] = T_CMD;
+	va_start(ap, t);
+	while ((arg = va_arg(ap, char *)) && t->argc < T_MAX_ARGS + 1)
+		t->argv[t->argc++] = arg;
+	va_end(ap);
+	t->argv[t->argc] = NULL;
+	return opts_parse(t->groups, t->argc, t->argv, t->err, sizeof(t->err));
+}
+
+TEST(list_repeatable_and_split)
+{
+	struct t_nctx t = { 0 };
+
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	ASSERT_EQ(2, t.nc.tags.n);		/* the default, split */
+	EXPECT_STREQ("one", t.nc.tags.v[0]);
+	EXPECT_STREQ("two", t.nc.tags.v[1]);
+	/* the command line replaces the default; repeats and commas add up, trimmed */
+	ASSERT_EQ(6, t_nparse(&t, "--tag", "a, b", "--tag=c", "--tag", ",", NULL))
+		TH_LOG("%s", t.err);
+	ASSERT_EQ(3, t.nc.tags.n);
+	EXPECT_STREQ("a", t.nc.tags.v[0]);
+	EXPECT_STREQ("b", t.nc.tags.v[1]);
+	EXPECT_STREQ("c", t.nc.tags.v[2]);
+	opts_release(t.groups);
+	EXPECT_EQ(0, t.nc.tags.n);
+	EXPECT_EQ(NULL, t.nc.tags.v);
+}
+
+TEST(list_in_json)
+{
+	struct json_object *o, *v;
+	struct t_nctx t = { 0 };
+
+	ASSERT_EQ(3, t_nparse(&t, "--tag", "x,y", NULL)) TH_LOG("%s", t.err);
+	o = opts_to_json(t.groups);
+	ASSERT_TRUE(json_object_object_get_ex(o, "tag", &v));
+	ASSERT_TRUE(json_object_is_type(v, json_type_array));
+	ASSERT_EQ(2, json_object_array_length(v));
+	EXPECT_STREQ("y", json_object_get_string(json_object_array_get_idx(v, 1)));
+	json_object_put(o);
+	opts_release(t.groups);
+}
+
+TEST(choices_fn)
+{
+	struct json_object *o, *v;
+	struct t_nctx t = { 0 };
+
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(1, t.nc.color);		/* green */
+	ASSERT_EQ(3, t_nparse(&t, "--color", "blue", NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(2, t.nc.color);
+	o = opts_to_json(t.groups);
+	ASSERT_TRUE(json_object_object_get_ex(o, "color", &v));
+	EXPECT_STREQ("blue", json_object_get_string(v));
+	json_object_put(o);
+	EXPECT_EQ(-EINVAL, t_nparse(&t, "--color", "mauve", NULL));
+	EXPECT_TRUE(t_err_is(t.err, "--color 'mauve' is not one of: red, green, blue", NULL))
+		TH_LOG("%s", t.err);
+	EXPECT_STREQ("blue", opts_choice(&t_new_options[1], 2));
+	EXPECT_EQ(NULL, opts_choice(&t_new_options[1], 3));
+	/* the registries' own: --backing reads kernel/kvm/backings.def */
+	EXPECT_STREQ("anon", backing_name(0));
+	opts_release(t.groups);
+}
+
+TEST(env_default)
+{
+	struct t_nctx t = { 0 };
+
+	unsetenv("MMUBENCH_RECORD_DIR");
+	unsetenv("MMUBENCH_NO_STORE");
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(NULL, t.nc.dir);
+	EXPECT_FALSE(t.nc.quiet);
+	ASSERT_EQ(0, setenv("MMUBENCH_RECORD_DIR", "/from/env", 1));
+	ASSERT_EQ(0, setenv("MMUBENCH_NO_STORE", "", 1));	/* set is on, whatever the value */
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	EXPECT_STREQ("/from/env", t.nc.dir);
+	EXPECT_TRUE(t.nc.quiet);
+	ASSERT_EQ(3, t_nparse(&t, "--dir", "/from/argv", NULL)) TH_LOG("%s", t.err);
+	EXPECT_STREQ("/from/argv", t.nc.dir);	/* the command line wins */
+	unsetenv("MMUBENCH_RECORD_DIR");
+	unsetenv("MMUBENCH_NO_STORE");
+	opts_release(t.groups);
+}
+
+/* env_get() serves the table's names only: the table is the whole list. */
+TEST(env_table_only)
+{
+	ASSERT_EQ(0, setenv("MMUBENCH_NOT_A_KNOB", "x", 1));
+	EXPECT_EQ(NULL, env_get("MMUBENCH_NOT_A_KNOB"));
+	unsetenv("MMUBENCH_NOT_A_KNOB");
+	ASSERT_EQ(0, setenv("TMPDIR", "/t", 1));
+	EXPECT_STREQ("/t", env_get("TMPDIR"));
+	unsetenv("TMPDIR");
+	/* every .env of the real tables names a knob */
+	for (const struct opt_desc *o = run_common_options; o->name; o++) {
+		bool found = !o->env;
+
+		for (const struct env_knob *k = env_knobs; o->env && k->name; k++)
+			found |= !strcmp(k->name, o->env);
+		EXPECT_TRUE(found) TH_LOG("--%s reads %s, not in env_knobs[]", o->name, o->env);
+	}
+}
+
+TEST(hidden)
+{
+	char *text = NULL, line[512];
+	struct t_nctx t = { 0 };
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(3, t_nparse(&t, "--internal", "s", NULL)) TH_LOG("%s", t.err);
+	EXPECT_STREQ("s", t.nc.internal);	/* parsed like any other */
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	opts_help(f, t.groups);
+	opts_man(f, t.groups);
+	ASSERT_EQ(0, fclose(f));
+	EXPECT_NE(NULL, t_help_entry(text, "level", line, sizeof(line)));
+	EXPECT_EQ(NULL, strstr(text, "internal")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "for the rig")) TH_LOG("%s", text);
+	free(text);
+	opts_release(t.groups);
+}
+
+TEST(validate)
+{
+	struct t_nctx t = { 0 };
+
+	ASSERT_EQ(3, t_nparse(&t, "--level", "4", NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(-EINVAL, t_nparse(&t, "--level", "5", NULL));
+	EXPECT_TRUE(t_err_is(t.err, "--level 5 needs --count above it", NULL)) TH_LOG("%s", t.err);
+	ASSERT_EQ(5, t_nparse(&t, "--level", "5", "--count", "6", NULL)) TH_LOG("%s", t.err);
+	/* --help wins over a broken rule */
+	EXPECT_EQ(-EAGAIN, t_nparse(&t, "--level", "9", "--help", NULL));
+	opts_release(t.groups);
+}
+
+TEST(default_pairs)
+{
+	char *text = NULL, line[512];
+	struct t_nctx t = { 0 };
+	size_t len = 0;
+	FILE *f;
+
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(5, t.tc.count);		/* the pair, not the table's 7 */
+	EXPECT_EQ(75, t.tc.share);
+	EXPECT_EQ(64 * KiB, t.tc.size);		/* no pair: the table's */
+	ASSERT_EQ(3, t_nparse(&t, "--count", "9", NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(9, t.tc.count);
+	/* without argv, as catalog_default_params() does */
+	t_nsetup(&t);
+	t.tc.count = 999;
+	ASSERT_EQ(0, opts_apply_defaults(t.groups, T_CMD, t.err, sizeof(t.err))) TH_LOG("%s", t.err);
+	EXPECT_EQ(5, t.tc.count);
+	/* --help shows the default in force */
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	opts_help(f, t.groups);
+	ASSERT_EQ(0, fclose(f));
+	ASSERT_NE(NULL, t_help_entry(text, "count", line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(line, "[default: 5]")) TH_LOG("%s", line);
+	free(text);
+	opts_release(t.groups);
+}
+
+TEST(default_pair_errors)
+{
+	static const struct opt_default bad_name[] = { { "nonesuch", "1" }, { NULL } };
+	static const struct opt_default bad_value[] = { { "count", "lots" }, { NULL } };
+	struct t_config tc = { 0 };
+	struct opt_group g[] = { { t_options, &tc, NULL, bad_name }, { NULL } };
+	char err[256];
+
+	EXPECT_EQ(-EINVAL, opts_apply_defaults(g, T_CMD, err, sizeof(err)));
+	EXPECT_TRUE(t_err_is(err, "--nonesuch", NULL)) TH_LOG("%s", err);
+	g[0].defaults = bad_value;
+	EXPECT_EQ(-EINVAL, opts_apply_defaults(g, T_CMD, err, sizeof(err)));
+	EXPECT_TRUE(t_err_is(err, "--count", "'lots'", NULL)) TH_LOG("%s", err);
+}
+
+/* opts_set(): one option by name, as a job file's key sets it. */
+TEST(set_by_name)
+{
+	struct t_nctx t = { 0 };
+	char err[256];
+
+	ASSERT_EQ(1, t_nparse(&t, NULL)) TH_LOG("%s", t.err);
+	EXPECT_EQ(0, opts_set(t.groups, "x.job:3", "count", "12", err, sizeof(err)));
+	EXPECT_EQ(12, t.tc.count);
+	EXPECT_EQ(0, opts_set(t.groups, "x.job:3", "verbose", "true", err, sizeof(err)));
+	EXPECT_TRUE(t.tc.verbose);
+	EXPECT_EQ(0, opts_set(t.groups, "x.job:3", "verbose", "false", err, sizeof(err)));
+	EXPECT_FALSE(t.tc.verbose);
+	EXPECT_EQ(-EINVAL, opts_set(t.groups, "x.job:3", "verbose", "yes", err, sizeof(err)));
+	EXPECT_EQ(0, strncmp(err, "x.job:3: --verbose", 18)) TH_LOG("%s", err);
+	EXPECT_EQ(-EINVAL, opts_set(t.groups, "x.job:4", "count", "0", err, sizeof(err)));
+	EXPECT_STREQ("x.job:4: --count 0 is out of range [1, 1000]", err);
+	EXPECT_EQ(-ENOENT, opts_set(t.groups, "x.job:5", "cuont", "1", err, sizeof(err)));
+	EXPECT_EQ(NULL, opts_find(t.groups, "cuont", NULL));
+	opts_release(t.groups);
+}
+
+#define T_MAN_COUNT ".SS Local\n.TP\n.BI \\-\\-count \" N\"\nhow many [default: 5]\n"
+
+TEST(man_roff)
+{
+	char *text = NULL;
+	struct t_nctx t = { 0 };
+	size_t len = 0;
+	FILE *f;
+
+	t_nsetup(&t);
+	f = open_memstream(&text, &len);
+	ASSERT_NE(NULL, f);
+	opts_man(f, t.groups);
+	ASSERT_EQ(0, fclose(f));
+	EXPECT_EQ(0, strncmp(text, T_MAN_COUNT, strlen(T_MAN_COUNT))) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, ".BI \\-\\-color \" red|green|blue\"\n")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, ".B \\-\\-verbose\nsay more\n")) TH_LOG("%s", text);
 	free(text);
 }
 
