@@ -257,18 +257,20 @@ static void dirty_ring_mark(void *arg, uint32_t slot, uint64_t offset)
 }
 
 /* A vCPU whose ring is full collects it itself (into pending) and resets, then runs on. */
-static int dirty_ring_full(struct run_ctx *ctx, struct run_vcpu *v)
+static int dirty_exit(struct run_ctx *ctx, struct run_vcpu *v, uint32_t exit_reason)
 {
 	struct dirty_state *st = ctx->priv;
 	uint64_t ns;
 	int ret;
 
+	if (exit_reason != KVM_EXIT_DIRTY_RING_FULL)
+		return SCENARIO_EXIT_NOT_MINE;
 	pthread_mutex_lock(&st->ring_lock);
 	dirty_ring_harvest(&st->ring[v->index], dirty_ring_mark, st);
 	ret = dirty_ring_reset(ctx->vm, &ns);
 	st->ring_full++;
 	pthread_mutex_unlock(&st->ring_lock);
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? ret : SCENARIO_EXIT_HANDLED;
 }
 
 static int dirty_set_logging(struct run_ctx *ctx, struct dirty_state *st, bool on, double *ms,
@@ -659,7 +661,7 @@ static const struct scenario_ops dirty_ops = {
 	.prepare = dirty_prepare,
 	.setup = dirty_setup,
 	.work = dirty_work,
-	.ring_full = dirty_ring_full,
+	.exit = dirty_exit,
 	.epoch = dirty_epoch,
 	.stop = dirty_stop,
 	.teardown = dirty_teardown,

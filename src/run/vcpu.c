@@ -123,6 +123,7 @@ void *run_vcpu_thread(void *arg)
 	struct kvm_run *run = v->vcpu->run;
 	struct kvm_regs regs;
 	char err[256];
+	bool ucall;
 	int ret;
 
 	if (v->cpu >= 0 && topo_pin_current_thread(ctx->topo, v->cpu, err, sizeof(err)) < 0) {
@@ -137,16 +138,17 @@ void *run_vcpu_thread(void *arg)
 			run_vcpu_fail(v, ret, "vCPU %d: KVM_RUN: %s", v->index, strerror(-ret));
 			break;
 		}
-		if (run->exit_reason == KVM_EXIT_DIRTY_RING_FULL && ops->ring_full) {
-			ret = ops->ring_full(ctx, v);
-			if (ret) {
-				run_vcpu_fail(v, ret, "vCPU %d: dirty ring full: %s", v->index,
-					      strerror(-ret));
-				break;
-			}
-			continue;
+		ucall = run->exit_reason == KVM_EXIT_IO && run->io.port == GUEST_UCALL_PORT;
+		/* any other exit may be the scenario's own (a full dirty ring) */
+		ret = !ucall && ops->exit ? ops->exit(ctx, v, run->exit_reason) : SCENARIO_EXIT_NOT_MINE;
+		if (ret < 0) {
+			run_vcpu_fail(v, ret, "vCPU %d: scenario %s, exit %u: %s", v->index,
+				      ctx->scenario->name, run->exit_reason, strerror(-ret));
+			break;
 		}
-		if (run->exit_reason != KVM_EXIT_IO || run->io.port != GUEST_UCALL_PORT) {
+		if (ret == SCENARIO_EXIT_HANDLED)
+			continue;
+		if (!ucall) {
 			kvm_vcpu_get_regs(v->vcpu, &regs);
 			run_vcpu_fail(v, -EIO, "vCPU %d: unexpected exit %s at rip 0x%llx%s",
 				      v->index, kvm_exit_reason_name(run->exit_reason), regs.rip,
