@@ -52,13 +52,6 @@ struct run_config {
 
 extern const struct opt_desc run_common_options[];
 
-struct metric_desc {
-	const char *name;
-	const char *unit;
-	const char *direction;	/* "lower", "higher", "info" */
-	const char *help;
-};
-
 struct scenario_ops;
 
 struct scenario_desc {
@@ -68,7 +61,7 @@ struct scenario_desc {
 	const struct opt_desc *options;	/* scenario-specific options, into the scenario's config */
 	const char *const *defaults;	/* common options this scenario sets differently (argv form) */
 	size_t config_size;		/* bytes of that config, allocated by the runner */
-	const struct metric_desc *metrics;	/* NULL-terminated by name */
+	const struct metric_desc *metrics;	/* src/record/metric.h; NULL-terminated by name */
 	const struct scenario_ops *ops;
 };
 

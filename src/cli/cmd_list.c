@@ -37,7 +37,8 @@ int cmd_list(int argc, char **argv)
 	for (int i = 0; scenarios[i]; i++) {
 		printf("\nMetrics of %s (name, unit, better):\n", scenarios[i]->name);
 		for (const struct metric_desc *m = scenarios[i]->metrics; m->name; m++)
-			printf("  %-24s %-9s %-7s %s\n", m->name, m->unit, m->direction, m->help);
+			printf("  %-24s %-9s %-7s %s%s\n", m->name, m->unit,
+			       metric_direction_name(m->dir), m->help, metric_flags_note(m->flags));
 	}
 	return EXIT_OK;
 }

@@ -46,7 +46,8 @@ static void run_scenario_help(const struct scenario_desc *scn, const struct opt_
 	opts_help(stdout, groups);
 	printf("\nMetrics (name, unit, better):\n");
 	for (const struct metric_desc *m = scn->metrics; m->name; m++)
-		printf("  %-24s %-9s %-7s %s\n", m->name, m->unit, m->direction, m->help);
+		printf("  %-24s %-9s %-7s %s%s\n", m->name, m->unit, metric_direction_name(m->dir),
+		       m->help, metric_flags_note(m->flags));
 	printf("\nThe record goes to the SQLite store (path printed; --store, $MMUBENCH_STORE),\n"
 	       "to --json FILE when given, and to stdout as a summary or, with --ktap, KTAP.\n"
 	       "Exit status: 0 pass, 1 a check failed, 2 bad usage, 3 error, 4 skipped.\n");

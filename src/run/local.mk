@@ -5,14 +5,15 @@ libmmubench_a_SOURCES += \
 	%reldir%/envinfo.h \
 	%reldir%/internal.h \
 	%reldir%/kick.c \
+	%reldir%/put.c \
 	%reldir%/runner.c \
 	%reldir%/runner.h \
-	%reldir%/steady.c \
-	%reldir%/steady.h \
 	%reldir%/truth.c \
 	%reldir%/truth.h \
 	%reldir%/validate.c \
 	%reldir%/vcpu.c \
 	%reldir%/verify.c \
 	%reldir%/verify.h \
-	%reldir%/watch.c
+	%reldir%/watch.c \
+	%reldir%/window.c \
+	%reldir%/window.h
