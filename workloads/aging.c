@@ -116,14 +116,15 @@ static const struct metric_desc aging_metrics[] = {
 	[AM_YOUNG] = { "young_pages", "pages", DIR_INFO, "per epoch: truly young", AM_EPOCH },
 	[AM_OLD] = { "old_pages", "pages", DIR_INFO, "per epoch: truly old", AM_EPOCH },
 	[AM_PASS_MS] = { "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER,
-			 "wall time of each aging pass with the verdict read, less waiting", AM_EPOCH },
-	[AM_WAIT_MS] = { "aging_wait_ms", "ms", DIR_INFO,
-			 "per pass: time the driver waited on the kernel (DAMON's next aggregation)",
+			 "wall time of each aging pass with the verdict read, less waiting",
 			 AM_EPOCH },
+	[AM_WAIT_MS] = { "aging_wait_ms", "ms", DIR_INFO,
+			 "per pass: time the driver waited on the kernel (DAMON's next "
+			 "aggregation)", AM_EPOCH },
 	[AM_COVERED] = { "pages_covered", "pages", DIR_INFO,
-			 "per pass: pages the driver looked at: its memcg's pgscan (mglru, memcg; "
-			 "may include the VMM's own pages), pages in DAMON regions (damon), present "
-			 "PFNs (idle)", AM_EPOCH },
+			 "per pass: pages the driver looked at: its memcg's pgscan (mglru, "
+			 "memcg; may include the VMM's own pages), pages in DAMON regions "
+			 "(damon), present PFNs (idle)", AM_EPOCH },
 	[AM_MS_PER_GIB] = { "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
 			    "pass time per GiB of guest memory", AM_EPOCH },
 	[AM_RATE_RATIO] = { "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER,
@@ -134,10 +135,12 @@ static const struct metric_desc aging_metrics[] = {
 			     "eviction drivers: truly-young pages evicted, all epochs, "
 			     "before --inject-false-old" },
 	[AM_REFAULTS] = { "refaults", "pages", DIR_INFO,
-			  "vmstat workingset_refault_anon + _file during aging", AM_EPOCH | M_TOTAL },
+			  "vmstat workingset_refault_anon + _file during aging",
+			  AM_EPOCH | M_TOTAL },
 	[AM_SWAPINS] = { "swapins", "pages", DIR_INFO, "vmstat pswpin during aging" },
 	[AM_SWAPOUTS] = { "swapouts", "pages", DIR_INFO,
-			  "vmstat pswpout during aging: pages reclaim wrote to swap", AM_EPOCH | M_TOTAL },
+			  "vmstat pswpout during aging: pages reclaim wrote to swap",
+			  AM_EPOCH | M_TOTAL },
 	[AM_EVICTED_SEEN] = { "evicted_seen_pages", "pages", DIR_INFO,
 			      "eviction drivers: pages absent right after each pass, summed over "
 			      "passes (a page evicted once and not touched again counts in every "
@@ -464,7 +467,8 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
 	run_put_hist(ctx, WINDOW_HIST_BEFORE, "baseline_access_latency", NULL,
 		     &d[AM_BASELINE_P99], NULL);
-	run_put_hist(ctx, WINDOW_HIST_DURING, "aging_access_latency", NULL, &d[AM_ACCESS_P99], NULL);
+	run_put_hist(ctx, WINDOW_HIST_DURING, "aging_access_latency", NULL, &d[AM_ACCESS_P99],
+		     NULL);
 	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
 	if (st->notes) {
 		json_object_object_add(r->placement, "driver_passes", st->notes);

@@ -436,12 +436,14 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	run_put(ctx, &d[DM_ITERATION_MS], st->s[DM_ITERATION_MS], n, NAN);
 	run_put(ctx, &d[DM_RATE_RATIO], st->s[DM_RATE_RATIO], n, NAN);
 	if (st->kvm_after.have_pf)
-		run_put_value(ctx, &d[DM_PF_TAKEN], st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
+		run_put_value(ctx, &d[DM_PF_TAKEN],
+			      st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
 	if (st->kvm_after.have_pages) {
 		run_put_value(ctx, &d[DM_PAGES_2M_BEFORE], st->kvm_before.pages_2m);
 		run_put_value(ctx, &d[DM_PAGES_2M_AFTER], st->kvm_logging.pages_2m);
 	}
-	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, &d[DM_POPULATE_P99], NULL);
+	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, &d[DM_POPULATE_P99],
+		     NULL);
 	run_put_hist(ctx, WINDOW_HIST_BEFORE, "baseline_access_latency", NULL,
 		     &d[DM_BASELINE_WRITE_P99], NULL);
 	run_put_hist(ctx, WINDOW_HIST_DURING, "write_fault_latency", &d[DM_WRITE_FAULT_P50],

@@ -49,7 +49,7 @@ struct dirty_slot {
 	uint64_t npages;
 	unsigned long *got;	/* H_i */
 	unsigned long *prev;	/* H_{i-1} */
-	unsigned long *pending;	/* ring: collected by vCPU threads on ring-full, for the next H */
+	unsigned long *pending;	/* ring: what vCPUs collected at ring-full, for the next H */
 	unsigned long *written;	/* scratch: ground truth */
 	unsigned long *window;	/* scratch */
 	unsigned long *prev2;	/* H_{i-2} */

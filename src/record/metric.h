@@ -21,7 +21,7 @@ enum metric_direction {
 /* metric_desc.flags */
 #define M_PER_EPOCH	(1u << 0)	/* one sample per epoch (aging pass, dirty harvest) */
 #define M_POOLED	(1u << 1)	/* value computed over all epochs' pages, not the median */
-#define M_TOTAL		(1u << 2)	/* value is the total over the phase, samples its parts */
+#define M_TOTAL		(1u << 2)	/* value: the total of the phase; samples: its parts */
 
 struct metric_desc {
 	const char *name;

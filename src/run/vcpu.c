@@ -140,7 +140,9 @@ void *run_vcpu_thread(void *arg)
 		}
 		ucall = run->exit_reason == KVM_EXIT_IO && run->io.port == GUEST_UCALL_PORT;
 		/* any other exit may be the scenario's own (a full dirty ring) */
-		ret = !ucall && ops->exit ? ops->exit(ctx, v, run->exit_reason) : SCENARIO_EXIT_NOT_MINE;
+		ret = SCENARIO_EXIT_NOT_MINE;
+		if (!ucall && ops->exit)
+			ret = ops->exit(ctx, v, run->exit_reason);
 		if (ret < 0) {
 			run_vcpu_fail(v, ret, "vCPU %d: scenario %s, exit %u: %s", v->index,
 				      ctx->scenario->name, run->exit_reason, strerror(-ret));

@@ -100,8 +100,9 @@ double window_rate_ratio(const struct run_ctx *ctx, const struct window *w)
 
 	for (int i = 0; i < ctx->nvcpus; i++)
 		accesses += w->a[i] - w->prev_a[i];
-	return w->baseline_rate > 0 ?
-	       accesses * 1e9 / (double)(w->t0 - w->t_prev_a) / ctx->nvcpus / w->baseline_rate : NAN;
+	if (!(w->baseline_rate > 0))
+		return NAN;
+	return accesses * 1e9 / (double)(w->t0 - w->t_prev_a) / ctx->nvcpus / w->baseline_rate;
 }
 
 unsigned int window_roll(struct window *w)

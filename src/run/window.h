@@ -27,7 +27,8 @@
 
 #include "src/run/runner.h"
 
-#define WINDOW_CHUNK	(1u << 16)	/* accesses per order: the vCPU asks again every ~ms */
+/* accesses per order: the vCPU asks again every ~ms */
+#define WINDOW_CHUNK	(1u << 16)
 
 enum window_phase { WINDOW_PHASE_POPULATE, WINDOW_PHASE_BEFORE, WINDOW_PHASE_DURING };
 /* The guest's latency histogram slots, one per phase. */

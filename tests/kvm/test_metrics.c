@@ -105,18 +105,20 @@ TEST_F(metrics, emitted_are_declared)
 
 		ASSERT_NE(NULL, name);
 		d = t_declared(scn, name);
-		EXPECT_NE(NULL, d) TH_LOG("%s emits %s, which it does not declare", scn->name, name);
+		EXPECT_NE(NULL, d) TH_LOG("%s emits %s, not declared", scn->name, name);
 		if (!d)
 			continue;
 		EXPECT_STREQ(d->unit, t_str(m, "unit")) TH_LOG("%s", name);
-		EXPECT_STREQ(metric_direction_name(d->dir), t_str(m, "direction")) TH_LOG("%s", name);
+		EXPECT_STREQ(metric_direction_name(d->dir), t_str(m, "direction"))
+			TH_LOG("%s", name);
 	}
 	for (int i = 0; variant->dirty_mode && dirty_modes[i]; i++) {
 		if (strcmp(dirty_modes[i]->name, variant->dirty_mode))
 			continue;
 		for (const int *m = dirty_modes[i]->metrics; *m >= 0; m++) {
 			EXPECT_FALSE(isnan(t_metric(rec, dirty_metrics[*m].name)))
-				TH_LOG("--mode %s: no %s", variant->dirty_mode, dirty_metrics[*m].name);
+				TH_LOG("--mode %s: no %s", variant->dirty_mode,
+				       dirty_metrics[*m].name);
 		}
 	}
 	json_object_put(rec);
