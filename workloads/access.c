@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,19 +34,33 @@ static const struct opt_desc access_options[] = {
 	OPT_END
 };
 
+enum access_metric {
+	AC_POPULATE_P50, AC_POPULATE_P99, AC_POPULATE_MAX, AC_POPULATE_NS, AC_ACCESS_NS, AC_ACCESS_RATE,
+	AC_WARMUP_NS, AC_POPULATE_PF, AC_ACCESS_PF, AC_PAGES_4K, AC_PAGES_2M, AC_N
+};
+
 static const struct metric_desc access_metrics[] = {
-	{ "populate_p50_us", "us", "lower", "median first-touch latency (guest TSC)" },
-	{ "populate_p99_us", "us", "lower", "99th percentile first-touch latency" },
-	{ "populate_max_us", "us", "lower", "slowest first touch" },
-	{ "populate_ns_per_page", "ns/page", "lower", "populate time / pages, per vCPU" },
-	{ "access_ns_per_page", "ns/page", "lower", "steady access cost, per vCPU and pass after the warm-up" },
-	{ "access_mpages_per_s", "Mpages/s", "higher", "steady access rate per vCPU" },
-	{ "warmup_ns_per_page", "ns/page", "lower", "first pass after populate" },
-	{ "populate_pf_taken", "faults", "info", "KVM pf_taken during populate, all vCPUs" },
-	{ "access_pf_taken", "faults", "info", "KVM pf_taken during the passes" },
-	{ "pages_4k", "pages", "info", "KVM 4K mappings after populate (VM stat, whole VM)" },
-	{ "pages_2m", "pages", "info", "KVM 2M mappings after populate (VM stat, whole VM)" },
-	{ NULL }
+	[AC_POPULATE_P50] = { "populate_p50_us", "us", DIR_LOWER_IS_BETTER,
+			      "median first-touch latency (guest TSC)" },
+	[AC_POPULATE_P99] = { "populate_p99_us", "us", DIR_LOWER_IS_BETTER,
+			      "99th percentile first-touch latency" },
+	[AC_POPULATE_MAX] = { "populate_max_us", "us", DIR_LOWER_IS_BETTER, "slowest first touch" },
+	[AC_POPULATE_NS] = { "populate_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
+			     "populate time / pages, per vCPU" },
+	[AC_ACCESS_NS] = { "access_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
+			   "steady access cost, per vCPU and pass after the warm-up" },
+	[AC_ACCESS_RATE] = { "access_mpages_per_s", "Mpages/s", DIR_HIGHER_IS_BETTER,
+			     "steady access rate per vCPU" },
+	[AC_WARMUP_NS] = { "warmup_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
+			   "first pass after populate" },
+	[AC_POPULATE_PF] = { "populate_pf_taken", "faults", DIR_INFO,
+			     "KVM pf_taken during populate, all vCPUs" },
+	[AC_ACCESS_PF] = { "access_pf_taken", "faults", DIR_INFO, "KVM pf_taken during the passes" },
+	[AC_PAGES_4K] = { "pages_4k", "pages", DIR_INFO,
+			  "KVM 4K mappings after populate (VM stat, whole VM)" },
+	[AC_PAGES_2M] = { "pages_2m", "pages", DIR_INFO,
+			  "KVM 2M mappings after populate (VM stat, whole VM)" },
+	[AC_N] = { NULL }
 };
 
 struct access_vcpu {
@@ -67,13 +82,13 @@ static int access_setup(struct run_ctx *ctx, char *err, size_t errlen)
 
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
+	ctx->priv = st;		/* first: teardown frees what the loop got on ENOMEM */
+	hist_init(&st->populate_hist);
 	for (int i = 0; i < ctx->nvcpus; i++) {
 		st->vcpu[i].pass_cycles = calloc(acfg->passes, sizeof(double));
 		if (!st->vcpu[i].pass_cycles)
 			return errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	hist_init(&st->populate_hist);
-	ctx->priv = st;
 	return 0;
 }
 
@@ -132,17 +147,15 @@ static int access_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	struct access_state *st = ctx->priv;
 	uint64_t npages = ctx->pages_per_vcpu, steady = acfg->passes - 1;
 	size_t nsteady = 0;
-	double *ns, *rate, populate[GUEST_MAX_VCPUS], warmup[GUEST_MAX_VCPUS];
+	double **series, *ns, *rate, populate[GUEST_MAX_VCPUS], warmup[GUEST_MAX_VCPUS];
 	double us = 1e-3 * run_cycles_to_ns(ctx, 1);
 	struct hist *h = &st->populate_hist;
 
-	ns = calloc(ctx->nvcpus * (steady ? steady : 1), sizeof(double));
-	rate = calloc(ctx->nvcpus * (steady ? steady : 1), sizeof(double));
-	if (!ns || !rate) {
-		free(ns);
-		free(rate);
+	series = series_alloc(2, ctx->nvcpus * (steady ? steady : 1));
+	if (!series)
 		return errf(err, errlen, -ENOMEM, "out of memory");
-	}
+	ns = series[0];
+	rate = series[1];
 	for (int i = 0; i < ctx->nvcpus; i++) {
 		struct access_vcpu *av = &st->vcpu[i];
 
@@ -155,34 +168,27 @@ static int access_stop(struct run_ctx *ctx, char *err, size_t errlen)
 		}
 	}
 
-	record_add_value(ctx->rec, "populate_p50_us", "us", DIR_LOWER_IS_BETTER,
-			 hist_percentile(h, 0.50) * us);
-	record_add_value(ctx->rec, "populate_p99_us", "us", DIR_LOWER_IS_BETTER,
-			 hist_percentile(h, 0.99) * us);
-	record_add_value(ctx->rec, "populate_max_us", "us", DIR_LOWER_IS_BETTER, h->max * us);
-	record_add_metric(ctx->rec, "populate_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
-			  populate, ctx->nvcpus);
+	run_put_value(ctx, &access_metrics[AC_POPULATE_P50], hist_percentile(h, 0.50) * us);
+	run_put_value(ctx, &access_metrics[AC_POPULATE_P99], hist_percentile(h, 0.99) * us);
+	run_put_value(ctx, &access_metrics[AC_POPULATE_MAX], h->max * us);
+	run_put(ctx, &access_metrics[AC_POPULATE_NS], populate, ctx->nvcpus, NAN);
 	if (nsteady) {
-		record_add_metric(ctx->rec, "access_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
-				  ns, nsteady);
-		record_add_metric(ctx->rec, "access_mpages_per_s", "Mpages/s", DIR_HIGHER_IS_BETTER,
-				  rate, nsteady);
+		run_put(ctx, &access_metrics[AC_ACCESS_NS], ns, nsteady, NAN);
+		run_put(ctx, &access_metrics[AC_ACCESS_RATE], rate, nsteady, NAN);
 	}
-	record_add_metric(ctx->rec, "warmup_ns_per_page", "ns/page", DIR_LOWER_IS_BETTER,
-			  warmup, ctx->nvcpus);
+	run_put(ctx, &access_metrics[AC_WARMUP_NS], warmup, ctx->nvcpus, NAN);
 	if (st->after_access.have_pf) {
-		record_add_value(ctx->rec, "populate_pf_taken", "faults", DIR_INFO,
-				 st->after_populate.pf_taken - st->before.pf_taken);
-		record_add_value(ctx->rec, "access_pf_taken", "faults", DIR_INFO,
-				 st->after_access.pf_taken - st->after_populate.pf_taken);
+		run_put_value(ctx, &access_metrics[AC_POPULATE_PF],
+			      st->after_populate.pf_taken - st->before.pf_taken);
+		run_put_value(ctx, &access_metrics[AC_ACCESS_PF],
+			      st->after_access.pf_taken - st->after_populate.pf_taken);
 	}
 	if (st->after_populate.have_pages) {
-		record_add_value(ctx->rec, "pages_4k", "pages", DIR_INFO, st->after_populate.pages_4k);
-		record_add_value(ctx->rec, "pages_2m", "pages", DIR_INFO, st->after_populate.pages_2m);
+		run_put_value(ctx, &access_metrics[AC_PAGES_4K], st->after_populate.pages_4k);
+		run_put_value(ctx, &access_metrics[AC_PAGES_2M], st->after_populate.pages_2m);
 	}
 	record_add_hist(ctx->rec, "populate_latency", "us", us, h);
-	free(ns);
-	free(rate);
+	series_free(series);
 
 	if (!acfg->no_verify && workload_verify_memory(ctx))
 		return errf(err, errlen, -ENOMEM, "out of memory verifying guest memory");

@@ -31,7 +31,7 @@
 #include "src/stats/hist_stats.h"
 #include "kernel/trace/kvm_trace.h"
 #include "workloads/scenario.h"
-#include "src/run/steady.h"
+#include "src/run/window.h"
 #include "src/run/truth.h"
 #include "src/lib/util.h"
 #include "src/run/verify.h"
@@ -96,38 +96,77 @@ static int aging_validate(const void *scfg, const struct opt_group *groups, char
 	return 0;
 }
 
+enum aging_metric {
+	AM_FALSE_OLD, AM_FALSE_YOUNG, AM_DRIVER_FALSE_OLD, AM_EXPECTED_FALSE_OLD, AM_EXCLUDED,
+	AM_YOUNG, AM_OLD, AM_PASS_MS, AM_WAIT_MS, AM_COVERED, AM_MS_PER_GIB, AM_RATE_RATIO,
+	AM_BASELINE_RATE, AM_HOT_EVICTED, AM_REFAULTS, AM_SWAPINS, AM_SWAPOUTS, AM_EVICTED_SEEN,
+	AM_PF_TAKEN, AM_ACCESS_P99, AM_AGE_HVA, AM_TEST_AGE_HVA, AM_UNMAP_HVA, AM_BG_AGE_HVA,
+	AM_TRACE_LOST, AM_BASELINE_P99, AM_N
+};
+
+#define AM_EPOCH	M_PER_EPOCH
+
 static const struct metric_desc aging_metrics[] = {
-	{ "false_old_pct", "%", "lower", "truly-young pages judged old (evicted), over all epochs" },
-	{ "false_young_pct", "%", "lower", "truly-old pages judged young (kept)" },
-	{ "driver_false_old_pct", "%", "lower", "false-old before --inject-false-old" },
-	{ "expected_false_old_pct", "%", "info", "driver rate + injection, what false_old_pct must be" },
-	{ "excluded_pages", "pages", "info", "per epoch: touched only during a pass, not judged" },
-	{ "young_pages", "pages", "info", "per epoch: truly young" },
-	{ "old_pages", "pages", "info", "per epoch: truly old" },
-	{ "aging_pass_ms", "ms", "lower", "wall time of each aging pass with the verdict read, less waiting" },
-	{ "aging_wait_ms", "ms", "info", "per pass: time the driver waited on the kernel (DAMON's next aggregation)" },
-	{ "pages_covered", "pages", "info", "per pass: pages the driver looked at: its memcg's pgscan (mglru, memcg; "
-	  "may include the VMM's own pages), pages in DAMON regions (damon), present PFNs (idle)" },
-	{ "aging_ms_per_gib", "ms/GiB", "lower", "pass time per GiB of guest memory" },
-	{ "vcpu_rate_ratio", "ratio", "higher", "access rate during aging / rate without aging" },
-	{ "baseline_mpages_per_s", "Mpages/s", "higher", "access rate per vCPU without aging" },
-	{ "hot_evicted_pages", "pages", "lower", "eviction drivers: truly-young pages evicted, all epochs, "
-	  "before --inject-false-old" },
-	{ "refaults", "pages", "info", "vmstat workingset_refault_anon + _file during aging" },
-	{ "swapins", "pages", "info", "vmstat pswpin during aging" },
-	{ "swapouts", "pages", "info", "vmstat pswpout during aging: pages reclaim wrote to swap" },
-	{ "evicted_seen_pages", "pages", "info", "eviction drivers: pages absent right after each pass, summed over "
-	  "passes (a page evicted once and not touched again counts in every later pass)" },
-	{ "pf_taken", "faults", "info", "KVM pf_taken during aging, all vCPUs" },
-	{ "access_p99_us", "us", "lower", "guest access latency p99 during aging" },
-	{ "age_hva_pages", "pages", "info", "per pass: kvm:kvm_age_hva pages in guest memory" },
-	{ "test_age_hva_events", "events", "info", "per pass: kvm:kvm_test_age_hva in guest memory" },
-	{ "unmap_hva_pages", "pages", "info", "per pass: kvm:kvm_unmap_hva_range pages in guest memory" },
-	{ "background_age_hva_pages", "pages", "info", "between passes: aging by others (e.g. a system kdamond)" },
-	{ "trace_lost_events", "events", "info", "kvm trace events the ring buffer dropped (non-zero: the *_hva "
-	  "counts are lower bounds)" },
-	{ "baseline_access_p99_us", "us", "lower", "guest access latency p99 without aging" },
-	{ NULL }
+	[AM_FALSE_OLD] = { "false_old_pct", "%", DIR_LOWER_IS_BETTER,
+			   "truly-young pages judged old (evicted)", AM_EPOCH | M_POOLED },
+	[AM_FALSE_YOUNG] = { "false_young_pct", "%", DIR_LOWER_IS_BETTER,
+			     "truly-old pages judged young (kept)", AM_EPOCH | M_POOLED },
+	[AM_DRIVER_FALSE_OLD] = { "driver_false_old_pct", "%", DIR_LOWER_IS_BETTER,
+				  "false-old before --inject-false-old" },
+	[AM_EXPECTED_FALSE_OLD] = { "expected_false_old_pct", "%", DIR_INFO,
+				    "driver rate + injection, what false_old_pct must be" },
+	[AM_EXCLUDED] = { "excluded_pages", "pages", DIR_INFO,
+			  "per epoch: touched only during a pass, not judged", AM_EPOCH },
+	[AM_YOUNG] = { "young_pages", "pages", DIR_INFO, "per epoch: truly young", AM_EPOCH },
+	[AM_OLD] = { "old_pages", "pages", DIR_INFO, "per epoch: truly old", AM_EPOCH },
+	[AM_PASS_MS] = { "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER,
+			 "wall time of each aging pass with the verdict read, less waiting",
+			 AM_EPOCH },
+	[AM_WAIT_MS] = { "aging_wait_ms", "ms", DIR_INFO,
+			 "per pass: time the driver waited on the kernel (DAMON's next "
+			 "aggregation)", AM_EPOCH },
+	[AM_COVERED] = { "pages_covered", "pages", DIR_INFO,
+			 "per pass: pages the driver looked at: its memcg's pgscan (mglru, "
+			 "memcg; may include the VMM's own pages), pages in DAMON regions "
+			 "(damon), present PFNs (idle)", AM_EPOCH },
+	[AM_MS_PER_GIB] = { "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
+			    "pass time per GiB of guest memory", AM_EPOCH },
+	[AM_RATE_RATIO] = { "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER,
+			    "access rate during aging / rate without aging", AM_EPOCH },
+	[AM_BASELINE_RATE] = { "baseline_mpages_per_s", "Mpages/s", DIR_HIGHER_IS_BETTER,
+			       "access rate per vCPU without aging" },
+	[AM_HOT_EVICTED] = { "hot_evicted_pages", "pages", DIR_LOWER_IS_BETTER,
+			     "eviction drivers: truly-young pages evicted, all epochs, "
+			     "before --inject-false-old" },
+	[AM_REFAULTS] = { "refaults", "pages", DIR_INFO,
+			  "vmstat workingset_refault_anon + _file during aging",
+			  AM_EPOCH | M_TOTAL },
+	[AM_SWAPINS] = { "swapins", "pages", DIR_INFO, "vmstat pswpin during aging" },
+	[AM_SWAPOUTS] = { "swapouts", "pages", DIR_INFO,
+			  "vmstat pswpout during aging: pages reclaim wrote to swap",
+			  AM_EPOCH | M_TOTAL },
+	[AM_EVICTED_SEEN] = { "evicted_seen_pages", "pages", DIR_INFO,
+			      "eviction drivers: pages absent right after each pass, summed over "
+			      "passes (a page evicted once and not touched again counts in every "
+			      "later pass)" },
+	[AM_PF_TAKEN] = { "pf_taken", "faults", DIR_INFO, "KVM pf_taken during aging, all vCPUs",
+			  AM_EPOCH | M_TOTAL },
+	[AM_ACCESS_P99] = { "access_p99_us", "us", DIR_LOWER_IS_BETTER,
+			    "guest access latency p99 during aging" },
+	[AM_AGE_HVA] = { "age_hva_pages", "pages", DIR_INFO,
+			 "per pass: kvm:kvm_age_hva pages in guest memory", AM_EPOCH },
+	[AM_TEST_AGE_HVA] = { "test_age_hva_events", "events", DIR_INFO,
+			      "per pass: kvm:kvm_test_age_hva in guest memory", AM_EPOCH },
+	[AM_UNMAP_HVA] = { "unmap_hva_pages", "pages", DIR_INFO,
+			   "per pass: kvm:kvm_unmap_hva_range pages in guest memory", AM_EPOCH },
+	[AM_BG_AGE_HVA] = { "background_age_hva_pages", "pages", DIR_INFO,
+			    "between passes: aging by others (e.g. a system kdamond)", AM_EPOCH },
+	[AM_TRACE_LOST] = { "trace_lost_events", "events", DIR_INFO,
+			    "kvm trace events the ring buffer dropped (non-zero: the *_hva counts "
+			    "are lower bounds)" },
+	[AM_BASELINE_P99] = { "baseline_access_p99_us", "us", DIR_LOWER_IS_BETTER,
+			      "guest access latency p99 without aging" },
+	[AM_N] = { NULL }
 };
 
 struct aging_state {
@@ -136,13 +175,7 @@ struct aging_state {
 	struct aging_target targets[GUEST_MAX_VCPUS];
 	struct knob_saver knobs;
 	bool driver_up;
-	struct steady steady;		/* the guest: populate, then without pause */
-	unsigned int baseline_done, epochs_done;
-
-	/* cursors: this pass (a, b) and the previous one */
-	uint64_t a[GUEST_MAX_VCPUS], b[GUEST_MAX_VCPUS];
-	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
-	uint64_t t_prev_a;
+	struct window win;		/* the guest: populate, then without pause; the epochs */
 
 	unsigned long *old[GUEST_MAX_VCPUS];	/* per target: verdict */
 	unsigned long *young[GUEST_MAX_VCPUS];	/* per target: truly young */
@@ -152,17 +185,13 @@ struct aging_state {
 	uint64_t shift_pages;
 	struct aging_counts total, total_raw;
 	uint64_t evicted_seen;			/* verdict old, before injection, all epochs */
-	double baseline_rate;			/* accesses/s per vCPU */
-	double *false_old, *false_young, *excluded, *young_n, *old_n, *pass_ms, *ratio, *covered;
-	double *wait_ms;			/* per pass: waiting, not counted in pass_ms */
+	double **s;				/* per-epoch samples, s[AM_*][epoch] */
 	struct aging_vmstat vm_before, vm_after, vm_epoch;
 	struct run_kvm_counters kvm_before, kvm_after, kvm_epoch;
-	double *refaults_e, *swapouts_e, *pf_taken_e;	/* per epoch */
 	struct kvm_trace *kt;			/* KVM's MMU-notifier tracepoints, NULL if unavailable */
 	struct kvm_trace_counts trace_pending;
 	uint64_t trace_lost;		/* events the ring buffer dropped, all reads */
 	struct json_object *notes;		/* the driver's per-pass notes */
-	double *age_e, *test_age_e, *unmap_e, *bg_age_e;
 };
 
 static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
@@ -194,25 +223,8 @@ static int aging_setup(struct run_ctx *ctx, char *err, size_t errlen)
 		if (!st->old[t] || !st->young[t] || !st->recent[t])
 			return errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	st->false_old = calloc(n, sizeof(double));
-	st->false_young = calloc(n, sizeof(double));
-	st->excluded = calloc(n, sizeof(double));
-	st->young_n = calloc(n, sizeof(double));
-	st->old_n = calloc(n, sizeof(double));
-	st->pass_ms = calloc(n, sizeof(double));
-	st->ratio = calloc(n, sizeof(double));
-	st->covered = calloc(n, sizeof(double));
-	st->wait_ms = calloc(n, sizeof(double));
-	st->refaults_e = calloc(n, sizeof(double));
-	st->swapouts_e = calloc(n, sizeof(double));
-	st->pf_taken_e = calloc(n, sizeof(double));
-	st->age_e = calloc(n, sizeof(double));
-	st->test_age_e = calloc(n, sizeof(double));
-	st->unmap_e = calloc(n, sizeof(double));
-	st->bg_age_e = calloc(n, sizeof(double));
-	if (!st->false_old || !st->false_young || !st->excluded || !st->young_n || !st->old_n ||
-	    !st->pass_ms || !st->ratio || !st->covered || !st->wait_ms || !st->refaults_e || !st->swapouts_e ||
-	    !st->pf_taken_e || !st->age_e || !st->test_age_e || !st->unmap_e || !st->bg_age_e)
+	st->s = series_alloc(AM_N, n);
+	if (!st->s)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 
 	/* before the guest touches its memory: a memcg must see every page charged */
@@ -232,7 +244,7 @@ static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	struct aging_config *cfg = ctx->scfg;
 	struct aging_state *st = ctx->priv;
 
-	steady_work(ctx, v, &st->steady, !cfg->no_timing, 0, w);
+	window_work(ctx, v, &st->win, !cfg->no_timing, 0, w);
 	if (w->op == GOP_ACCESS)
 		w->pattern.hot_first = st->hot_first;
 	return 0;
@@ -266,63 +278,25 @@ static uint64_t aging_kvm_trace_take(struct aging_state *st, enum kvm_trace_even
 }
 
 /* The driver's start, between two cursor snapshots that make the first "previous pass". */
-static int aging_begin(struct run_ctx *ctx, struct aging_state *st, char *err, size_t errlen)
+static int aging_begin(struct run_ctx *ctx, void *arg, char *err, size_t errlen)
 {
-	int ret;
+	struct aging_state *st = arg;
 
-	steady_snapshot(ctx, st->prev_a);
-	st->baseline_rate = steady_rate(ctx, &st->steady, st->prev_a);
-	st->t_prev_a = now_ns();
 	aging_kvm_trace_open(ctx, st);
 	aging_vmstat_read(&st->vm_before);
 	run_read_kvm_counters(ctx, &st->kvm_before);
 	st->vm_epoch = st->vm_before;
 	st->kvm_epoch = st->kvm_before;
-	ret = st->driver->ops->start ? st->driver->ops->start(&st->env, err, errlen) : 0;
-	steady_snapshot(ctx, st->prev_b);
-	st->steady.phase = STEADY_DURING;
-	return ret;
+	return st->driver->ops->start ? st->driver->ops->start(&st->env, err, errlen) : 0;
 }
 
-static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_t errlen)
+/* The driver's verdict against the ground truth of window @e, into the counts and samples. */
+static void aging_judge(struct run_ctx *ctx, struct aging_state *st, unsigned int e,
+			struct aging_counts *c)
 {
 	struct aging_config *cfg = ctx->scfg;
-	struct aging_state *st = ctx->priv;
-	struct aging_counts c = { 0 }, raw = { 0 };
-	uint64_t t0, t1, accesses = 0;
-	unsigned int e = st->epochs_done;
-	int ret;
-
-	if (st->steady.phase == STEADY_POPULATE)
-		return 0;
-	if (st->steady.phase == STEADY_BEFORE) {
-		if (++st->baseline_done < cfg->baseline_epochs)
-			return 0;
-		return aging_begin(ctx, st, err, errlen);
-	}
-
-	steady_snapshot(ctx, st->a);
-	st->env.pass_pages_scanned = NAN;
-	st->env.pass_note = NULL;
-	st->env.pass_wait_ns = 0;
-	/* what others did to guest memory since the last pass */
-	st->bg_age_e[e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
-	t0 = now_ns();
-	ret = st->driver->ops->pass(&st->env, e, err, errlen);
-	for (int t = 0; !ret && t < st->env.ntargets; t++) {
-		bitmap_clear_all(st->old[t], st->targets[t].npages);
-		ret = st->driver->ops->verdict(&st->env, t, st->old[t], err, errlen);
-	}
-	t1 = now_ns();
-	steady_snapshot(ctx, st->b);
-	if (ret)
-		return ret;
-	if (st->kt) {
-		aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
-		st->age_e[e] = st->trace_pending.ev[KVM_TRACE_AGE_HVA].pages;
-		st->test_age_e[e] = st->trace_pending.ev[KVM_TRACE_TEST_AGE_HVA].events;
-		st->unmap_e[e] = st->trace_pending.ev[KVM_TRACE_UNMAP_HVA_RANGE].pages;
-	}
+	struct window *w = &st->win;
+	struct aging_counts raw = { 0 };
 
 	for (int t = 0; t < st->env.ntargets; t++) {
 		bitmap_clear_all(st->young[t], st->targets[t].npages);
@@ -333,9 +307,8 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		int t = v->region - ctx->regions;
 
 		/* access b' was in flight at that snapshot: it may belong to the pass */
-		run_truth(v, st->prev_b[i] + 1, st->a[i], st->young[t], NULL);
-		run_truth(v, st->prev_a[i], st->b[i] + 1, st->recent[t], NULL);
-		accesses += st->a[i] - st->prev_a[i];
+		run_truth(v, w->prev_b[i] + 1, w->a[i], st->young[t], NULL);
+		run_truth(v, w->prev_a[i], w->b[i] + 1, st->recent[t], NULL);
 	}
 	for (int t = 0; t < st->env.ntargets; t++) {
 		aging_count(&raw, st->young[t], st->recent[t], st->old[t], st->targets[t].npages);
@@ -344,51 +317,89 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	for (int t = 0; t < st->env.ntargets; t++)
 		aging_inject(st->old[t], st->targets[t].npages, t, e, cfg->inject_false_old);
 	for (int t = 0; t < st->env.ntargets; t++)
-		aging_count(&c, st->young[t], st->recent[t], st->old[t], st->targets[t].npages);
-	aging_counts_add(&st->total, &c);
+		aging_count(c, st->young[t], st->recent[t], st->old[t], st->targets[t].npages);
+	aging_counts_add(&st->total, c);
 	aging_counts_add(&st->total_raw, &raw);
+	st->s[AM_FALSE_OLD][e] = aging_pct(c->false_old, c->young);
+	st->s[AM_FALSE_YOUNG][e] = aging_pct(c->false_young, c->old);
+	st->s[AM_EXCLUDED][e] = c->excluded;
+	st->s[AM_YOUNG][e] = c->young;
+	st->s[AM_OLD][e] = c->old;
+}
 
-	st->false_old[e] = aging_pct(c.false_old, c.young);
-	st->false_young[e] = aging_pct(c.false_young, c.old);
-	st->excluded[e] = c.excluded;
-	st->young_n[e] = c.young;
-	st->old_n[e] = c.old;
-	st->pass_ms[e] = (t1 - t0 - st->env.pass_wait_ns) / 1e6;
-	st->wait_ms[e] = st->env.pass_wait_ns / 1e6;
-	st->covered[e] = st->env.pass_pages_scanned;
+/* vmstat and KVM counters of epoch @e, as deltas. */
+static void aging_counters(struct run_ctx *ctx, struct aging_state *st, unsigned int e)
+{
+	struct aging_vmstat vm;
+	struct run_kvm_counters kvm;
+
+	aging_vmstat_read(&vm);
+	run_read_kvm_counters(ctx, &kvm);
+	st->s[AM_REFAULTS][e] = vm.refaults - st->vm_epoch.refaults;
+	st->s[AM_SWAPOUTS][e] = vm.swapouts - st->vm_epoch.swapouts;
+	st->s[AM_PF_TAKEN][e] = kvm.pf_taken - st->kvm_epoch.pf_taken;
+	st->vm_epoch = vm;
+	st->kvm_epoch = kvm;
+}
+
+static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_t errlen)
+{
+	struct aging_config *cfg = ctx->scfg;
+	struct aging_state *st = ctx->priv;
+	struct window *w = &st->win;
+	struct aging_counts c = { 0 };
+	unsigned int e = w->epochs;
+	double **s = st->s;
+	int ret;
+
+	ret = window_gate(ctx, w, cfg->baseline_epochs, aging_begin, st, err, errlen);
+	if (ret != WINDOW_DURING)
+		return ret < 0 ? ret : 0;
+
+	window_open(ctx, w);
+	st->env.pass_pages_scanned = NAN;
+	st->env.pass_note = NULL;
+	st->env.pass_wait_ns = 0;
+	/* what others did to guest memory since the last pass */
+	s[AM_BG_AGE_HVA][e] = aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
+	window_act(w);
+	ret = st->driver->ops->pass(&st->env, e, err, errlen);
+	for (int t = 0; !ret && t < st->env.ntargets; t++) {
+		bitmap_clear_all(st->old[t], st->targets[t].npages);
+		ret = st->driver->ops->verdict(&st->env, t, st->old[t], err, errlen);
+	}
+	window_close(ctx, w);
+	if (ret)
+		return ret;
+	if (st->kt) {
+		aging_kvm_trace_take(st, KVM_TRACE_AGE_HVA, true);
+		s[AM_AGE_HVA][e] = st->trace_pending.ev[KVM_TRACE_AGE_HVA].pages;
+		s[AM_TEST_AGE_HVA][e] = st->trace_pending.ev[KVM_TRACE_TEST_AGE_HVA].events;
+		s[AM_UNMAP_HVA][e] = st->trace_pending.ev[KVM_TRACE_UNMAP_HVA_RANGE].pages;
+	}
+
+	aging_judge(ctx, st, e, &c);
+	s[AM_PASS_MS][e] = (window_act_ns(w) - st->env.pass_wait_ns) / 1e6;
+	s[AM_WAIT_MS][e] = st->env.pass_wait_ns / 1e6;
+	s[AM_COVERED][e] = st->env.pass_pages_scanned;
 	if (st->env.pass_note && *st->env.pass_note) {
 		if (!st->notes)
 			st->notes = json_object_new_array();
 		json_object_array_add(st->notes, json_object_new_string(st->env.pass_note));
 	}
-	{
-		struct aging_vmstat vm;
-		struct run_kvm_counters kvm;
-
-		aging_vmstat_read(&vm);
-		run_read_kvm_counters(ctx, &kvm);
-		st->refaults_e[e] = vm.refaults - st->vm_epoch.refaults;
-		st->swapouts_e[e] = vm.swapouts - st->vm_epoch.swapouts;
-		st->pf_taken_e[e] = kvm.pf_taken - st->kvm_epoch.pf_taken;
-		st->vm_epoch = vm;
-		st->kvm_epoch = kvm;
-	}
-	st->ratio[e] = st->baseline_rate > 0 ?
-		       accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus / st->baseline_rate : NAN;
+	aging_counters(ctx, st, e);
+	s[AM_RATE_RATIO][e] = window_rate_ratio(ctx, w);
 	if (!ctx->cfg->quiet)
 		fprintf(stderr, "mmubench: epoch %u: young %" PRIu64 " old %" PRIu64 " excluded %" PRIu64
 			": false-old %.2f%% false-young %.2f%%, pass %.1f ms\n", e + 1, c.young, c.old,
-			c.excluded, st->false_old[e], st->false_young[e], st->pass_ms[e]);
+			c.excluded, s[AM_FALSE_OLD][e], s[AM_FALSE_YOUNG][e], s[AM_PASS_MS][e]);
 
-	memcpy(st->prev_a, st->a, sizeof(st->a));
-	memcpy(st->prev_b, st->b, sizeof(st->b));
-	st->t_prev_a = t0;
-	if (cfg->shift_every && st->epochs_done % cfg->shift_every == cfg->shift_every - 1) {
+	if (cfg->shift_every && e % cfg->shift_every == cfg->shift_every - 1) {
 		st->hot_first = (st->hot_first + st->shift_pages) % ctx->pages_per_vcpu;
 		if (!ctx->cfg->quiet)
 			fprintf(stderr, "mmubench: the hot set moves to page %" PRIu64 "\n", st->hot_first);
 	}
-	if (++st->epochs_done < cfg->epochs)
+	if (window_roll(w) < cfg->epochs)
 		return 0;
 	aging_vmstat_read(&st->vm_after);
 	run_read_kvm_counters(ctx, &st->kvm_after);
@@ -399,77 +410,69 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	struct aging_config *cfg = ctx->scfg;
 	struct aging_state *st = ctx->priv;
+	const struct metric_desc *d = aging_metrics;
 	struct record *r = ctx->rec;
-	size_t n = st->epochs_done;
-	double gib = st->env.total_pages * 4096.0 / (1ull << 30), per_gib[n ? n : 1];
+	size_t n = st->win.epochs;
+	double gib = st->env.total_pages * 4096.0 / (1ull << 30), **s = st->s;
 	double fo = aging_pct(st->total.false_old, st->total.young);
 	double raw = aging_pct(st->total_raw.false_old, st->total_raw.young);
 	double expected = raw + cfg->inject_false_old * (100.0 - raw) / 100.0;
-	struct metric *m;
 
 	if (n < cfg->epochs)
 		return errf(err, errlen, -EIO, "only %zu of %" PRIu64 " epochs ran", n, cfg->epochs);
-	m = record_add_metric(r, "false_old_pct", "%", DIR_LOWER_IS_BETTER, st->false_old, n);
-	if (m)
-		m->value = fo;		/* over all epochs' pages, not the median epoch */
-	m = record_add_metric(r, "false_young_pct", "%", DIR_LOWER_IS_BETTER, st->false_young, n);
-	if (m)
-		m->value = aging_pct(st->total.false_young, st->total.old);
-	record_add_value(r, "driver_false_old_pct", "%", DIR_LOWER_IS_BETTER, raw);
+	/* over all epochs' pages, not the median epoch */
+	run_put(ctx, &d[AM_FALSE_OLD], s[AM_FALSE_OLD], n, fo);
+	run_put(ctx, &d[AM_FALSE_YOUNG], s[AM_FALSE_YOUNG], n,
+		aging_pct(st->total.false_young, st->total.old));
+	run_put_value(ctx, &d[AM_DRIVER_FALSE_OLD], raw);
 	if (cfg->inject_false_old > 0) {
-		record_add_value(r, "expected_false_old_pct", "%", DIR_INFO, expected);
+		run_put_value(ctx, &d[AM_EXPECTED_FALSE_OLD], expected);
 		record_add_check(r, "false_old_injection", fabs(fo - expected) <= 0.5 ? STATUS_PASS :
 				 STATUS_FAIL, "injected %.2f%%: measured %.3f%%, expected %.3f%% (+-0.5)",
 				 cfg->inject_false_old, fo, expected);
 	}
-	record_add_metric(r, "excluded_pages", "pages", DIR_INFO, st->excluded, n);
-	record_add_metric(r, "young_pages", "pages", DIR_INFO, st->young_n, n);
-	record_add_metric(r, "old_pages", "pages", DIR_INFO, st->old_n, n);
-	record_add_metric(r, "aging_pass_ms", "ms", DIR_LOWER_IS_BETTER, st->pass_ms, n);
-	if (stats_mean(st->wait_ms, n) > 0)
-		record_add_metric(r, "aging_wait_ms", "ms", DIR_INFO, st->wait_ms, n);
-	if (!isnan(st->covered[0]))
-		record_add_metric(r, "pages_covered", "pages", DIR_INFO, st->covered, n);
+	run_put(ctx, &d[AM_EXCLUDED], s[AM_EXCLUDED], n, NAN);
+	run_put(ctx, &d[AM_YOUNG], s[AM_YOUNG], n, NAN);
+	run_put(ctx, &d[AM_OLD], s[AM_OLD], n, NAN);
+	run_put(ctx, &d[AM_PASS_MS], s[AM_PASS_MS], n, NAN);
+	if (stats_mean(s[AM_WAIT_MS], n) > 0)
+		run_put(ctx, &d[AM_WAIT_MS], s[AM_WAIT_MS], n, NAN);
+	if (!isnan(s[AM_COVERED][0]))
+		run_put(ctx, &d[AM_COVERED], s[AM_COVERED], n, NAN);
 	for (size_t i = 0; i < n; i++)
-		per_gib[i] = st->pass_ms[i] / gib;
-	record_add_metric(r, "aging_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER, per_gib, n);
-	record_add_metric(r, "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER, st->ratio, n);
-	record_add_value(r, "baseline_mpages_per_s", "Mpages/s", DIR_HIGHER_IS_BETTER,
-			 st->baseline_rate / 1e6);
-	if (st->driver->kind == AGING_EVICTED_KEPT)
-		record_add_value(r, "hot_evicted_pages", "pages", DIR_LOWER_IS_BETTER,
-				 st->total_raw.false_old);	/* the driver's, without injection */
+		s[AM_MS_PER_GIB][i] = s[AM_PASS_MS][i] / gib;
+	run_put(ctx, &d[AM_MS_PER_GIB], s[AM_MS_PER_GIB], n, NAN);
+	run_put(ctx, &d[AM_RATE_RATIO], s[AM_RATE_RATIO], n, NAN);
+	run_put_value(ctx, &d[AM_BASELINE_RATE], st->win.baseline_rate / 1e6);
+	if (st->driver->kind == AGING_EVICTED_KEPT)	/* the driver's, without injection */
+		run_put_value(ctx, &d[AM_HOT_EVICTED], st->total_raw.false_old);
 	/* totals over the aging phase, per-epoch deltas as samples */
-	m = record_add_metric(r, "refaults", "pages", DIR_INFO, st->refaults_e, n);
-	if (m)
-		m->value = st->vm_after.refaults - st->vm_before.refaults;
-	record_add_value(r, "swapins", "pages", DIR_INFO, st->vm_after.swapins - st->vm_before.swapins);
+	run_put(ctx, &d[AM_REFAULTS], s[AM_REFAULTS], n,
+		st->vm_after.refaults - st->vm_before.refaults);
+	run_put_value(ctx, &d[AM_SWAPINS], st->vm_after.swapins - st->vm_before.swapins);
 	if (st->driver->kind == AGING_EVICTED_KEPT) {
-		m = record_add_metric(r, "swapouts", "pages", DIR_INFO, st->swapouts_e, n);
-		if (m)
-			m->value = st->vm_after.swapouts - st->vm_before.swapouts;
-		record_add_value(r, "evicted_seen_pages", "pages", DIR_INFO, st->evicted_seen);
+		run_put(ctx, &d[AM_SWAPOUTS], s[AM_SWAPOUTS], n,
+			st->vm_after.swapouts - st->vm_before.swapouts);
+		run_put_value(ctx, &d[AM_EVICTED_SEEN], st->evicted_seen);
 	}
-	if (st->kvm_after.have_pf) {
-		m = record_add_metric(r, "pf_taken", "faults", DIR_INFO, st->pf_taken_e, n);
-		if (m)
-			m->value = st->kvm_after.pf_taken - st->kvm_before.pf_taken;
-	}
+	if (st->kvm_after.have_pf)
+		run_put(ctx, &d[AM_PF_TAKEN], s[AM_PF_TAKEN], n,
+			st->kvm_after.pf_taken - st->kvm_before.pf_taken);
 	if (st->kt) {
-		record_add_metric(r, "age_hva_pages", "pages", DIR_INFO, st->age_e, n);
-		record_add_metric(r, "test_age_hva_events", "events", DIR_INFO, st->test_age_e, n);
-		record_add_metric(r, "unmap_hva_pages", "pages", DIR_INFO, st->unmap_e, n);
-		record_add_metric(r, "background_age_hva_pages", "pages", DIR_INFO, st->bg_age_e, n);
-		record_add_value(r, "trace_lost_events", "events", DIR_INFO, st->trace_lost);
+		run_put(ctx, &d[AM_AGE_HVA], s[AM_AGE_HVA], n, NAN);
+		run_put(ctx, &d[AM_TEST_AGE_HVA], s[AM_TEST_AGE_HVA], n, NAN);
+		run_put(ctx, &d[AM_UNMAP_HVA], s[AM_UNMAP_HVA], n, NAN);
+		run_put(ctx, &d[AM_BG_AGE_HVA], s[AM_BG_AGE_HVA], n, NAN);
+		run_put_value(ctx, &d[AM_TRACE_LOST], st->trace_lost);
 		if (st->trace_lost)
 			fprintf(stderr, "mmubench: the trace ring buffer dropped %" PRIu64 " events: the "
 				"*_hva counts are lower bounds\n", st->trace_lost);
 	}
-	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
-	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,
-			   "baseline_access_p99_us", NULL);
-	steady_record_hist(ctx, STEADY_HIST_DURING, "aging_access_latency", NULL, "access_p99_us",
-			   NULL);
+	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
+	run_put_hist(ctx, WINDOW_HIST_BEFORE, "baseline_access_latency", NULL,
+		     &d[AM_BASELINE_P99], NULL);
+	run_put_hist(ctx, WINDOW_HIST_DURING, "aging_access_latency", NULL, &d[AM_ACCESS_P99],
+		     NULL);
 	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
 	if (st->notes) {
 		json_object_object_add(r->placement, "driver_passes", st->notes);
@@ -501,22 +504,7 @@ static void aging_teardown(struct run_ctx *ctx)
 		bitmap_free(st->young[t]);
 		bitmap_free(st->recent[t]);
 	}
-	free(st->false_old);
-	free(st->false_young);
-	free(st->excluded);
-	free(st->young_n);
-	free(st->old_n);
-	free(st->pass_ms);
-	free(st->ratio);
-	free(st->covered);
-	free(st->wait_ms);
-	free(st->refaults_e);
-	free(st->swapouts_e);
-	free(st->pf_taken_e);
-	free(st->age_e);
-	free(st->test_age_e);
-	free(st->unmap_e);
-	free(st->bg_age_e);
+	series_free(st->s);
 	free(st);
 	ctx->priv = NULL;
 }

@@ -55,13 +55,6 @@ struct run_config {
 
 extern const struct opt_desc run_common_options[];
 
-struct metric_desc {
-	const char *name;
-	const char *unit;
-	const char *direction;	/* "lower", "higher", "info" */
-	const char *help;
-};
-
 /*
  * A chart a scenario asks the report for, beyond those every scenario gets
  * (latency, trend, baseline vs candidate): which of its metrics and
@@ -100,7 +93,7 @@ struct scenario_desc {
 	int (*validate)(const void *cfg, const struct opt_group *groups, char *err, size_t errlen);
 	/* option tables of its plug-ins (aging drivers), the i-th, NULL past the end */
 	const struct opt_table *(*plugin_opts)(size_t i);
-	const struct metric_desc *metrics;	/* NULL-terminated by name */
+	const struct metric_desc *metrics;	/* src/record/metric.h; NULL-terminated by name */
 	const struct chart_spec *charts;	/* the report's charts of this scenario; may be NULL */
 	const struct scenario_ops *ops;
 };

@@ -29,44 +29,23 @@
 #include <string.h>
 
 #include "src/lib/bitmap.h"
-#include "kernel/kvm/dirty_log.h"
+#include "workloads/dirty.h"
 #include "src/stats/hist_stats.h"
 #include "workloads/scenario.h"
-#include "src/run/steady.h"
 #include "kernel/mm/uffd_wp.h"
 #include "src/lib/util.h"
 #include "src/run/verify.h"
 
-#define DIRTY_SHOW_LOST	8		/* lost pages named in the check's reason */
+enum dirty_oracle { DIRTY_ORACLE_NONE, DIRTY_ORACLE_UFFD_WP };
 
-enum dirty_mode { MODE_BITMAP, MODE_CLEAR, MODE_RING };
-enum dirty_oracle { ORACLE_NONE, ORACLE_UFFD_WP };
-
-static const char *const mode_names[] = { "bitmap", "clear", "ring", NULL };
 static const char *const oracle_names[] = { "none", "uffd-wp", NULL };
-
-struct dirty_config {
-	int mode;
-	uint64_t iterations;
-	uint64_t baseline_epochs;
-	uint64_t interval_ms;
-	uint64_t clear_chunk;
-	bool initially_set;
-	uint64_t ring_size;
-	bool ring_acq_rel;
-	int oracle;
-	uint64_t skip_harvest;	/* test only: drop what iteration N reported */
-	uint64_t fault_ns;
-	bool no_timing;
-	bool no_verify;
-};
 
 #define DCFG(f) offsetof(struct dirty_config, f)
 
 static const struct opt_desc dirty_options[] = {
 	{ "mode", OPT_ENUM, DCFG(mode), "bitmap", NULL,
 	  "bitmap: KVM_GET_DIRTY_LOG; clear: manual protect, GET + KVM_CLEAR_DIRTY_LOG in chunks; "
-	  "ring: per-vCPU dirty rings + KVM_RESET_DIRTY_RINGS", .choices = mode_names, .record = true },
+	  "ring: per-vCPU dirty rings + KVM_RESET_DIRTY_RINGS", .choices = dirty_mode_names, .record = true },
 	{ "iterations", OPT_UINT, DCFG(iterations), "10", "N", "harvests while the guest writes",
 	  .min = 1, .max = 1000000, .record = true },
 	{ "baseline-epochs", OPT_UINT, DCFG(baseline_epochs), "2", "N",
@@ -103,78 +82,70 @@ static const struct opt_desc dirty_options[] = {
 
 static const struct opt_default dirty_defaults[] = { { "write-pct", "100" }, { NULL } };
 
-static const struct metric_desc dirty_metrics[] = {
-	{ "lost_pages", "pages", "lower", "written and never reported: a correctness failure" },
-	{ "spurious_pct", "%", "lower", "reported pages that were not written in their window" },
-	{ "oracle_missed_pages", "pages", "lower", "--oracle: host-visible writes KVM did not report" },
-	{ "written_pages", "pages", "info", "per iteration: pages written (ground truth)" },
-	{ "reported_pages", "pages", "info", "per iteration: pages the harvest reported" },
-	{ "enable_ms", "ms", "lower", "time to enable dirty logging on all memslots" },
-	{ "disable_ms", "ms", "lower", "time to disable it" },
-	{ "get_ms_per_gib", "ms/GiB", "lower", "KVM_GET_DIRTY_LOG time per GiB of guest memory" },
-	{ "clear_ms_per_gib", "ms/GiB", "lower", "KVM_CLEAR_DIRTY_LOG time per GiB" },
-	{ "harvest_ms_per_gib", "ms/GiB", "lower", "ring: collecting the rings per GiB" },
-	{ "reset_ms_per_gib", "ms/GiB", "lower", "ring: the harvest's KVM_RESET_DIRTY_RINGS per GiB (not the "
-	  "resets vCPUs do at ring-full exits)" },
-	{ "kick_us", "us", "lower", "ring: kicking every vCPU out of KVM_RUN before a harvest (flushes PML); "
-	  "polled every 20 us" },
-	{ "iteration_ms", "ms", "lower", "whole harvest, all memslots" },
-	{ "ring_full_exits", "exits", "info", "ring: KVM_EXIT_DIRTY_RING_FULL" },
-	{ "vcpu_rate_ratio", "ratio", "higher", "access rate while logging / without" },
-	{ "write_fault_p50_us", "us", "lower", "while logging: median of the accesses over --fault-threshold "
-	  "(guest TSC; all writes at the default --write-pct 100)" },
-	{ "write_fault_p99_us", "us", "lower", "while logging: p99 of those accesses" },
-	{ "write_faults", "accesses", "info", "while logging: accesses over --fault-threshold (any exit that "
-	  "stretches an access counts)" },
-	{ "populate_p99_us", "us", "lower", "first touch of each page, p99 (guest TSC)" },
-	{ "baseline_write_p99_us", "us", "lower", "guest write latency p99 without logging, all writes" },
-	{ "pf_taken", "faults", "info", "KVM pf_taken while logging" },
-	{ "pages_2m_before", "pages", "info", "KVM stat pages_2m (2M mappings, whole VM) before logging" },
-	{ "pages_2m_after", "pages", "info", "the same after enabling logging (eager split lowers it)" },
-	{ NULL }
-};
+#define DM_EPOCH	M_PER_EPOCH
 
-struct dirty_slot {
-	uint32_t slot;
-	uint64_t npages;
-	unsigned long *got;	/* H_i */
-	unsigned long *prev;	/* H_{i-1} */
-	unsigned long *pending;	/* ring: collected by vCPU threads on ring-full, for the next H */
-	unsigned long *written;	/* scratch: ground truth */
-	unsigned long *window;	/* scratch */
-	unsigned long *prev2;	/* H_{i-2} */
-	unsigned long *oracle;	/* what the uffd-wp oracle saw before this harvest */
-	unsigned long *oracle_prev;	/* ... and before the previous one */
-};
-
-struct dirty_state {
-	struct dirty_slot slot[GUEST_MAX_VCPUS];
-	struct dirty_ring ring[GUEST_MAX_VCPUS];
-	pthread_mutex_t ring_lock;
-	struct uffd_wp *uffd;
-	struct steady steady;		/* the guest: populate, then writes without pause */
-	unsigned int baseline_done, iter;
-	bool logging;
-	uint64_t a[GUEST_MAX_VCPUS], b[GUEST_MAX_VCPUS];
-	uint64_t prev_a[GUEST_MAX_VCPUS], prev_b[GUEST_MAX_VCPUS];
-	uint64_t t_prev_a, ring_full;
-	double baseline_rate, enable_ms, disable_ms;
-	uint64_t lost, spurious, judged, oracle_missed;
-	uint64_t first_lost_page[DIRTY_SHOW_LOST];
-	int first_lost_slot[DIRTY_SHOW_LOST], nfirst_lost;
-	double *get_ms, *clear_ms, *harvest_ms, *reset_ms, *kick_us, *iter_ms, *written_n, *reported_n, *ratio;
-	struct run_kvm_counters kvm_before, kvm_logging, kvm_after;
+const struct metric_desc dirty_metrics[] = {
+	[DM_LOST] = { "lost_pages", "pages", DIR_LOWER_IS_BETTER,
+		      "written and never reported: a correctness failure" },
+	[DM_SPURIOUS] = { "spurious_pct", "%", DIR_LOWER_IS_BETTER,
+			  "reported pages that were not written in their window" },
+	[DM_ORACLE_MISSED] = { "oracle_missed_pages", "pages", DIR_LOWER_IS_BETTER,
+			       "--oracle: host-visible writes KVM did not report" },
+	[DM_WRITTEN] = { "written_pages", "pages", DIR_INFO,
+			 "per iteration: pages written (ground truth)", DM_EPOCH },
+	[DM_REPORTED] = { "reported_pages", "pages", DIR_INFO,
+			  "per iteration: pages the harvest reported", DM_EPOCH },
+	[DM_ENABLE_MS] = { "enable_ms", "ms", DIR_LOWER_IS_BETTER,
+			   "time to enable dirty logging on all memslots" },
+	[DM_DISABLE_MS] = { "disable_ms", "ms", DIR_LOWER_IS_BETTER, "time to disable it" },
+	[DM_GET_PER_GIB] = { "get_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
+			     "KVM_GET_DIRTY_LOG time per GiB of guest memory", DM_EPOCH },
+	[DM_CLEAR_PER_GIB] = { "clear_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
+			       "KVM_CLEAR_DIRTY_LOG time per GiB", DM_EPOCH },
+	[DM_HARVEST_PER_GIB] = { "harvest_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
+				 "ring: collecting the rings per GiB", DM_EPOCH },
+	[DM_RESET_PER_GIB] = { "reset_ms_per_gib", "ms/GiB", DIR_LOWER_IS_BETTER,
+			       "ring: the harvest's KVM_RESET_DIRTY_RINGS per GiB (not the resets "
+			       "vCPUs do at ring-full exits)", DM_EPOCH },
+	[DM_KICK_US] = { "kick_us", "us", DIR_LOWER_IS_BETTER,
+			 "ring: kicking every vCPU out of KVM_RUN before a harvest (flushes PML); "
+			 "polled every 20 us", DM_EPOCH },
+	[DM_ITERATION_MS] = { "iteration_ms", "ms", DIR_LOWER_IS_BETTER,
+			      "whole harvest, all memslots", DM_EPOCH },
+	[DM_RING_FULL_EXITS] = { "ring_full_exits", "exits", DIR_INFO,
+				 "ring: KVM_EXIT_DIRTY_RING_FULL" },
+	[DM_RATE_RATIO] = { "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER,
+			    "access rate while logging / without", DM_EPOCH },
+	[DM_WRITE_FAULT_P50] = { "write_fault_p50_us", "us", DIR_LOWER_IS_BETTER,
+				 "while logging: median of the accesses over --fault-threshold "
+				 "(guest TSC; all writes at the default --write-pct 100)" },
+	[DM_WRITE_FAULT_P99] = { "write_fault_p99_us", "us", DIR_LOWER_IS_BETTER,
+				 "while logging: p99 of those accesses" },
+	[DM_WRITE_FAULTS] = { "write_faults", "accesses", DIR_INFO,
+			      "while logging: accesses over --fault-threshold (any exit that "
+			      "stretches an access counts)" },
+	[DM_POPULATE_P99] = { "populate_p99_us", "us", DIR_LOWER_IS_BETTER,
+			      "first touch of each page, p99 (guest TSC)" },
+	[DM_BASELINE_WRITE_P99] = { "baseline_write_p99_us", "us", DIR_LOWER_IS_BETTER,
+				    "guest write latency p99 without logging, all writes" },
+	[DM_PF_TAKEN] = { "pf_taken", "faults", DIR_INFO, "KVM pf_taken while logging" },
+	[DM_PAGES_2M_BEFORE] = { "pages_2m_before", "pages", DIR_INFO,
+				 "KVM stat pages_2m (2M mappings, whole VM) before logging" },
+	[DM_PAGES_2M_AFTER] = { "pages_2m_after", "pages", DIR_INFO,
+				"the same after enabling logging (eager split lowers it)" },
+	[DM_N] = { NULL }
 };
 
 static int dirty_prepare(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	struct dirty_config *cfg = ctx->scfg;
 	struct dirty_state *st = calloc(1, sizeof(*st));
-	size_t n = cfg->iterations;
 
 	if (!st)
 		return errf(err, errlen, -ENOMEM, "out of memory");
 	ctx->priv = st;
+	st->mode = dirty_modes[cfg->mode];
+	st->gib = ctx->nregions * ctx->regions[0].size / (double)(1ull << 30);
 	pthread_mutex_init(&st->ring_lock, NULL);
 	for (int r = 0; r < ctx->nregions; r++) {
 		struct dirty_slot *s = &st->slot[r];
@@ -193,25 +164,11 @@ static int dirty_prepare(struct run_ctx *ctx, char *err, size_t errlen)
 		    !s->prev2 || !s->oracle_prev)
 			return errf(err, errlen, -ENOMEM, "out of memory");
 	}
-	st->get_ms = calloc(n, sizeof(double));
-	st->clear_ms = calloc(n, sizeof(double));
-	st->harvest_ms = calloc(n, sizeof(double));
-	st->kick_us = calloc(n, sizeof(double));
-	st->reset_ms = calloc(n, sizeof(double));
-	st->iter_ms = calloc(n, sizeof(double));
-	st->written_n = calloc(n, sizeof(double));
-	st->reported_n = calloc(n, sizeof(double));
-	st->ratio = calloc(n, sizeof(double));
-	if (!st->get_ms || !st->clear_ms || !st->harvest_ms || !st->kick_us || !st->reset_ms || !st->iter_ms ||
-	    !st->written_n || !st->reported_n || !st->ratio)
+	st->s = series_alloc(DM_N, cfg->iterations);
+	if (!st->s)
 		return errf(err, errlen, -ENOMEM, "out of memory");
-
-	/* both caps must be on before logging starts; the ring before any vCPU exists */
-	if (cfg->mode == MODE_CLEAR)
-		return dirty_log_enable_manual_protect(ctx->vm, cfg->initially_set, err, errlen);
-	if (cfg->mode == MODE_RING)
-		return dirty_log_enable_ring(ctx->vm, cfg->ring_size, cfg->ring_acq_rel, err, errlen);
-	return 0;
+	/* the mode's caps must be on before logging starts (the ring: before any vCPU exists) */
+	return st->mode->prepare ? st->mode->prepare(ctx, st, err, errlen) : 0;
 }
 
 static int dirty_setup(struct run_ctx *ctx, char *err, size_t errlen)
@@ -220,14 +177,12 @@ static int dirty_setup(struct run_ctx *ctx, char *err, size_t errlen)
 	struct dirty_state *st = ctx->priv;
 	int ret;
 
-	if (cfg->mode == MODE_RING) {
-		for (int i = 0; i < ctx->nvcpus; i++) {
-			ret = dirty_ring_map(ctx->vcpus[i].vcpu, cfg->ring_size, &st->ring[i], err, errlen);
-			if (ret)
-				return ret;
-		}
+	for (int i = 0; st->mode->setup_vcpu && i < ctx->nvcpus; i++) {
+		ret = st->mode->setup_vcpu(ctx, st, &ctx->vcpus[i], err, errlen);
+		if (ret)
+			return ret;
 	}
-	if (cfg->oracle == ORACLE_UFFD_WP) {
+	if (cfg->oracle == DIRTY_ORACLE_UFFD_WP) {
 		ret = uffd_wp_open(&st->uffd, err, errlen);
 		if (ret)
 			return ret;
@@ -242,33 +197,16 @@ static int dirty_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	struct dirty_state *st = ctx->priv;
 
 	/* while logging, only the slow writes: the write faults */
-	steady_work(ctx, v, &st->steady, !cfg->no_timing,
+	window_work(ctx, v, &st->win, !cfg->no_timing,
 		    (uint64_t)(cfg->fault_ns * (double)ctx->tsc_khz / 1e6), w);
 	return 0;
 }
 
-static void dirty_ring_mark(void *arg, uint32_t slot, uint64_t offset)
-{
-	struct dirty_state *st = arg;
-
-	for (int r = 0; r < GUEST_MAX_VCPUS && st->slot[r].got; r++)
-		if (st->slot[r].slot == (slot & 0xffff) && offset < st->slot[r].npages)
-			bitmap_set(st->slot[r].pending, offset);
-}
-
-/* A vCPU whose ring is full collects it itself (into pending) and resets, then runs on. */
-static int dirty_ring_full(struct run_ctx *ctx, struct run_vcpu *v)
+static int dirty_exit(struct run_ctx *ctx, struct run_vcpu *v, uint32_t exit_reason)
 {
 	struct dirty_state *st = ctx->priv;
-	uint64_t ns;
-	int ret;
 
-	pthread_mutex_lock(&st->ring_lock);
-	dirty_ring_harvest(&st->ring[v->index], dirty_ring_mark, st);
-	ret = dirty_ring_reset(ctx->vm, &ns);
-	st->ring_full++;
-	pthread_mutex_unlock(&st->ring_lock);
-	return ret < 0 ? ret : 0;
+	return st->mode->exit ? st->mode->exit(ctx, st, v, exit_reason) : SCENARIO_EXIT_NOT_MINE;
 }
 
 static int dirty_set_logging(struct run_ctx *ctx, struct dirty_state *st, bool on, double *ms,
@@ -288,63 +226,6 @@ static int dirty_set_logging(struct run_ctx *ctx, struct dirty_state *st, bool o
 	return 0;
 }
 
-/* One harvest of every memslot into slot->got, timed by kind. */
-static int dirty_harvest(struct run_ctx *ctx, struct dirty_state *st, char *err, size_t errlen)
-{
-	struct dirty_config *cfg = ctx->scfg;
-	uint64_t get = 0, clear = 0, harvest = 0, reset = 0, kick = 0, ns, t0;
-	unsigned int e = st->iter;
-	int ret;
-
-	if (cfg->mode == MODE_RING) {
-		/*
-		 * Intel PML buffers dirty GFNs per vCPU and pushes them to the ring
-		 * only at a VM exit: every vCPU leaves KVM_RUN once first, as QEMU
-		 * does before it reaps (kvm_cpu_synchronize_kick_all()).
-		 */
-		ret = run_kick_vcpus(ctx, &kick, err, errlen);
-		if (ret)
-			return ret;
-		pthread_mutex_lock(&st->ring_lock);
-		t0 = now_ns();
-		for (int i = 0; i < ctx->nvcpus; i++)
-			dirty_ring_harvest(&st->ring[i], dirty_ring_mark, st);
-		harvest = now_ns() - t0;
-		ret = dirty_ring_reset(ctx->vm, &reset);
-		for (int r = 0; r < ctx->nregions; r++) {
-			memcpy(st->slot[r].got, st->slot[r].pending,
-			       BITMAP_WORDS(st->slot[r].npages) * sizeof(unsigned long));
-			bitmap_clear_all(st->slot[r].pending, st->slot[r].npages);
-		}
-		pthread_mutex_unlock(&st->ring_lock);
-		if (ret < 0)
-			return errf(err, errlen, ret, "KVM_RESET_DIRTY_RINGS: %s", strerror(-ret));
-	} else {
-		for (int r = 0; r < ctx->nregions; r++) {
-			struct dirty_slot *s = &st->slot[r];
-
-			ret = dirty_log_get(ctx->vm, s->slot, s->got, &ns, err, errlen);
-			if (ret < 0)
-				return ret;
-			get += ns;
-			if (cfg->mode != MODE_CLEAR)
-				continue;
-			/* returns the number of KVM_CLEAR_DIRTY_LOG calls */
-			ret = dirty_log_clear(ctx->vm, s->slot, s->got, s->npages, cfg->clear_chunk,
-					      &ns, err, errlen);
-			if (ret < 0)
-				return ret;
-			clear += ns;
-		}
-	}
-	st->get_ms[e] = get / 1e6;
-	st->clear_ms[e] = clear / 1e6;
-	st->harvest_ms[e] = harvest / 1e6;
-	st->reset_ms[e] = reset / 1e6;
-	st->kick_us[e] = kick / 1e3;
-	return 0;
-}
-
 static void dirty_note_lost(struct dirty_state *st, int r, uint64_t page)
 {
 	if (st->nfirst_lost < DIRTY_SHOW_LOST) {
@@ -354,10 +235,12 @@ static void dirty_note_lost(struct dirty_state *st, int r, uint64_t page)
 }
 
 /* The ground-truth checks of harvest i (see the top of the file). */
-static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
+static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, unsigned int e)
 {
 	struct dirty_config *cfg = ctx->scfg;
+	const struct window *w = &st->win;
 	uint64_t written = 0, reported = 0;
+	bool first = e == 0;
 
 	for (int r = 0; r < ctx->nregions; r++) {
 		struct dirty_slot *s = &st->slot[r];
@@ -366,7 +249,7 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
 		bitmap_clear_all(s->written, s->npages);
 		for (int i = 0; i < ctx->nvcpus; i++)
 			if (ctx->vcpus[i].region == &ctx->regions[r])
-				run_truth(&ctx->vcpus[i], st->prev_b[i] + 1, st->a[i], NULL, s->written);
+				run_truth(&ctx->vcpus[i], w->prev_b[i] + 1, w->a[i], NULL, s->written);
 		for (uint64_t p = 0; p < s->npages; p++) {
 			if (bitmap_test(s->written, p) && !bitmap_test(s->got, p)) {
 				st->lost++;
@@ -379,7 +262,7 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
 			bitmap_clear_all(s->window, s->npages);
 			for (int i = 0; i < ctx->nvcpus; i++)
 				if (ctx->vcpus[i].region == &ctx->regions[r])
-					run_truth(&ctx->vcpus[i], st->prev_a[i], st->prev_b[i] + 1,
+					run_truth(&ctx->vcpus[i], w->prev_a[i], w->prev_b[i] + 1,
 						  NULL, s->window);
 			for (uint64_t p = 0; p < s->npages; p++) {
 				if (bitmap_test(s->window, p) && !bitmap_test(s->got, p) &&
@@ -393,7 +276,7 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
 		bitmap_clear_all(s->window, s->npages);
 		for (int i = 0; i < ctx->nvcpus; i++)
 			if (ctx->vcpus[i].region == &ctx->regions[r])
-				run_truth(&ctx->vcpus[i], st->prev_a[i], st->b[i] + 1, NULL, s->window);
+				run_truth(&ctx->vcpus[i], w->prev_a[i], w->b[i] + 1, NULL, s->window);
 		for (uint64_t p = 0; p < s->npages; p++) {
 			if (!bitmap_test(s->got, p))
 				continue;
@@ -406,8 +289,8 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, bool first)
 				st->spurious++;
 		}
 	}
-	st->written_n[st->iter] = written;
-	st->reported_n[st->iter] = reported;
+	st->s[DM_WRITTEN][e] = written;
+	st->s[DM_REPORTED][e] = reported;
 }
 
 /*
@@ -448,13 +331,11 @@ static void dirty_oracle_check(struct run_ctx *ctx, struct dirty_state *st, bool
 }
 
 /* Logging on, between two snapshots that serve as the first "previous harvest". */
-static int dirty_begin(struct run_ctx *ctx, struct dirty_state *st, char *err, size_t errlen)
+static int dirty_begin(struct run_ctx *ctx, void *arg, char *err, size_t errlen)
 {
+	struct dirty_state *st = arg;
 	int ret;
 
-	steady_snapshot(ctx, st->prev_a);
-	st->baseline_rate = steady_rate(ctx, &st->steady, st->prev_a);
-	st->t_prev_a = now_ns();
 	run_read_kvm_counters(ctx, &st->kvm_before);
 	if (st->uffd) {
 		for (int r = 0; r < ctx->nregions; r++) {
@@ -465,9 +346,7 @@ static int dirty_begin(struct run_ctx *ctx, struct dirty_state *st, char *err, s
 		}
 	}
 	ret = dirty_set_logging(ctx, st, true, &st->enable_ms, err, errlen);
-	steady_snapshot(ctx, st->prev_b);
 	run_read_kvm_counters(ctx, &st->kvm_logging);
-	st->steady.phase = STEADY_DURING;
 	return ret;
 }
 
@@ -475,47 +354,38 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 {
 	struct dirty_config *cfg = ctx->scfg;
 	struct dirty_state *st = ctx->priv;
-	uint64_t t0, t1, accesses = 0;
-	bool first = st->iter == 0;
+	struct window *w = &st->win;
+	unsigned int e = w->epochs;
 	int ret;
 
-	if (st->steady.phase == STEADY_POPULATE)
-		return 0;
-	if (st->steady.phase == STEADY_BEFORE) {
-		if (++st->baseline_done < cfg->baseline_epochs)
-			return 0;
-		return dirty_begin(ctx, st, err, errlen);
-	}
+	ret = window_gate(ctx, w, cfg->baseline_epochs, dirty_begin, st, err, errlen);
+	if (ret != WINDOW_DURING)
+		return ret < 0 ? ret : 0;
 
-	steady_snapshot(ctx, st->a);
+	window_open(ctx, w);
 	if (st->uffd) {
 		ret = dirty_oracle_scan(ctx, st, err, errlen);
 		if (ret)
 			return ret;
 	}
-	t0 = now_ns();
-	ret = dirty_harvest(ctx, st, err, errlen);
-	t1 = now_ns();
-	steady_snapshot(ctx, st->b);
+	window_act(w);
+	ret = st->mode->harvest(ctx, st, e, err, errlen);
+	window_close(ctx, w);
 	if (ret)
 		return ret;
-	if (cfg->skip_harvest && cfg->skip_harvest == st->iter + 1)
+	if (cfg->skip_harvest && cfg->skip_harvest == e + 1)
 		for (int r = 0; r < ctx->nregions; r++)
 			bitmap_clear_all(st->slot[r].got, st->slot[r].npages);
-	st->iter_ms[st->iter] = (t1 - t0) / 1e6;
-	for (int i = 0; i < ctx->nvcpus; i++)
-		accesses += st->a[i] - st->prev_a[i];
-	st->ratio[st->iter] = st->baseline_rate > 0 ?
-			      accesses * 1e9 / (double)(t0 - st->t_prev_a) / ctx->nvcpus /
-			      st->baseline_rate : NAN;
-	dirty_check(ctx, st, first);
+	st->s[DM_ITERATION_MS][e] = window_act_ns(w) / 1e6;
+	st->s[DM_RATE_RATIO][e] = window_rate_ratio(ctx, w);
+	dirty_check(ctx, st, e);
 	/* the first scan also saw the writes from before logging was on: check from the second */
 	if (st->uffd)
-		dirty_oracle_check(ctx, st, st->iter >= 2);
+		dirty_oracle_check(ctx, st, e >= 2);
 	if (!ctx->cfg->quiet)
 		fprintf(stderr, "mmubench: harvest %u: written %.0f reported %.0f, lost %" PRIu64
-			" so far, %.2f ms\n", st->iter + 1, st->written_n[st->iter],
-			st->reported_n[st->iter], st->lost, st->iter_ms[st->iter]);
+			" so far, %.2f ms\n", e + 1, st->s[DM_WRITTEN][e], st->s[DM_REPORTED][e],
+			st->lost, st->s[DM_ITERATION_MS][e]);
 
 	for (int r = 0; r < ctx->nregions; r++) {
 		size_t bytes = BITMAP_WORDS(st->slot[r].npages) * sizeof(unsigned long);
@@ -523,31 +393,30 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 		memcpy(st->slot[r].prev2, st->slot[r].prev, bytes);
 		memcpy(st->slot[r].prev, st->slot[r].got, bytes);
 	}
-	memcpy(st->prev_a, st->a, sizeof(st->a));
-	memcpy(st->prev_b, st->b, sizeof(st->b));
-	st->t_prev_a = t0;
-	if (++st->iter < cfg->iterations)
+	if (window_roll(w) < cfg->iterations)
 		return 0;
 	run_read_kvm_counters(ctx, &st->kvm_after);
 	return 1;
 }
 
-static void dirty_per_gib(struct record *r, const char *name, const double *ms, size_t n, double gib)
+/* What only this run's mode reports: per-harvest samples, or a single value. */
+static void dirty_put_mode(struct run_ctx *ctx, struct dirty_state *st, size_t n)
 {
-	double v[n ? n : 1];
-
-	for (size_t i = 0; i < n; i++)
-		v[i] = ms[i] / gib;
-	record_add_metric(r, name, "ms/GiB", DIR_LOWER_IS_BETTER, v, n);
+	for (const int *m = st->mode->metrics; *m >= 0; m++) {
+		if (dirty_metrics[*m].flags & M_PER_EPOCH)
+			run_put(ctx, &dirty_metrics[*m], st->s[*m], n, NAN);
+		else
+			run_put_value(ctx, &dirty_metrics[*m], st->value[*m]);
+	}
 }
 
 static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	struct dirty_config *cfg = ctx->scfg;
 	struct dirty_state *st = ctx->priv;
+	const struct metric_desc *d = dirty_metrics;
 	struct record *r = ctx->rec;
-	size_t n = st->iter;
-	double gib = ctx->nregions * ctx->regions[0].size / (double)(1ull << 30);
+	size_t n = st->win.epochs;
 	char lost[512] = "";
 	int ret;
 
@@ -557,38 +426,28 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	if (ret)
 		return ret;
 
-	record_add_value(r, "lost_pages", "pages", DIR_LOWER_IS_BETTER, st->lost);
-	record_add_value(r, "spurious_pct", "%", DIR_LOWER_IS_BETTER,
-			 st->judged ? 100.0 * st->spurious / st->judged : NAN);
-	record_add_metric(r, "written_pages", "pages", DIR_INFO, st->written_n, n);
-	record_add_metric(r, "reported_pages", "pages", DIR_INFO, st->reported_n, n);
-	record_add_value(r, "enable_ms", "ms", DIR_LOWER_IS_BETTER, st->enable_ms);
-	record_add_value(r, "disable_ms", "ms", DIR_LOWER_IS_BETTER, st->disable_ms);
-	if (cfg->mode == MODE_RING) {
-		dirty_per_gib(r, "harvest_ms_per_gib", st->harvest_ms, n, gib);
-		dirty_per_gib(r, "reset_ms_per_gib", st->reset_ms, n, gib);
-		record_add_metric(r, "kick_us", "us", DIR_LOWER_IS_BETTER, st->kick_us, n);
-		record_add_value(r, "ring_full_exits", "exits", DIR_INFO, st->ring_full);
-	} else {
-		dirty_per_gib(r, "get_ms_per_gib", st->get_ms, n, gib);
-		if (cfg->mode == MODE_CLEAR)
-			dirty_per_gib(r, "clear_ms_per_gib", st->clear_ms, n, gib);
-	}
-	record_add_metric(r, "iteration_ms", "ms", DIR_LOWER_IS_BETTER, st->iter_ms, n);
-	record_add_metric(r, "vcpu_rate_ratio", "ratio", DIR_HIGHER_IS_BETTER, st->ratio, n);
+	run_put_value(ctx, &d[DM_LOST], st->lost);
+	run_put_value(ctx, &d[DM_SPURIOUS], st->judged ? 100.0 * st->spurious / st->judged : NAN);
+	run_put(ctx, &d[DM_WRITTEN], st->s[DM_WRITTEN], n, NAN);
+	run_put(ctx, &d[DM_REPORTED], st->s[DM_REPORTED], n, NAN);
+	run_put_value(ctx, &d[DM_ENABLE_MS], st->enable_ms);
+	run_put_value(ctx, &d[DM_DISABLE_MS], st->disable_ms);
+	dirty_put_mode(ctx, st, n);
+	run_put(ctx, &d[DM_ITERATION_MS], st->s[DM_ITERATION_MS], n, NAN);
+	run_put(ctx, &d[DM_RATE_RATIO], st->s[DM_RATE_RATIO], n, NAN);
 	if (st->kvm_after.have_pf)
-		record_add_value(r, "pf_taken", "faults", DIR_INFO,
-				 st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
+		run_put_value(ctx, &d[DM_PF_TAKEN],
+			      st->kvm_after.pf_taken - st->kvm_logging.pf_taken);
 	if (st->kvm_after.have_pages) {
-		record_add_value(r, "pages_2m_before", "pages", DIR_INFO, st->kvm_before.pages_2m);
-		record_add_value(r, "pages_2m_after", "pages", DIR_INFO, st->kvm_logging.pages_2m);
+		run_put_value(ctx, &d[DM_PAGES_2M_BEFORE], st->kvm_before.pages_2m);
+		run_put_value(ctx, &d[DM_PAGES_2M_AFTER], st->kvm_logging.pages_2m);
 	}
-	steady_record_hist(ctx, STEADY_HIST_POPULATE, "populate_latency", NULL, "populate_p99_us",
-			   NULL);
-	steady_record_hist(ctx, STEADY_HIST_BEFORE, "baseline_access_latency", NULL,
-			   "baseline_write_p99_us", NULL);
-	steady_record_hist(ctx, STEADY_HIST_DURING, "write_fault_latency", "write_fault_p50_us",
-			   "write_fault_p99_us", "write_faults");
+	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, &d[DM_POPULATE_P99],
+		     NULL);
+	run_put_hist(ctx, WINDOW_HIST_BEFORE, "baseline_access_latency", NULL,
+		     &d[DM_BASELINE_WRITE_P99], NULL);
+	run_put_hist(ctx, WINDOW_HIST_DURING, "write_fault_latency", &d[DM_WRITE_FAULT_P50],
+		     &d[DM_WRITE_FAULT_P99], &d[DM_WRITE_FAULTS]);
 	{
 		char split[256];
 
@@ -609,7 +468,7 @@ static int dirty_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	else
 		record_add_check(r, "no_lost_pages", STATUS_PASS, NULL);
 	if (st->uffd) {
-		record_add_value(r, "oracle_missed_pages", "pages", DIR_LOWER_IS_BETTER, st->oracle_missed);
+		run_put_value(ctx, &d[DM_ORACLE_MISSED], st->oracle_missed);
 		record_add_check(r, "oracle_agrees", st->oracle_missed ? STATUS_FAIL : STATUS_PASS,
 				 st->oracle_missed ? "%" PRIu64 " pages the uffd-wp oracle saw written were not reported by KVM" : NULL,
 				 st->oracle_missed);
@@ -641,15 +500,7 @@ static void dirty_teardown(struct run_ctx *ctx)
 		bitmap_free(s->oracle_prev);
 		bitmap_free(s->prev2);
 	}
-	free(st->get_ms);
-	free(st->clear_ms);
-	free(st->harvest_ms);
-	free(st->kick_us);
-	free(st->reset_ms);
-	free(st->iter_ms);
-	free(st->written_n);
-	free(st->reported_n);
-	free(st->ratio);
+	series_free(st->s);
 	pthread_mutex_destroy(&st->ring_lock);
 	free(st);
 	ctx->priv = NULL;
@@ -659,7 +510,7 @@ static const struct scenario_ops dirty_ops = {
 	.prepare = dirty_prepare,
 	.setup = dirty_setup,
 	.work = dirty_work,
-	.ring_full = dirty_ring_full,
+	.exit = dirty_exit,
 	.epoch = dirty_epoch,
 	.stop = dirty_stop,
 	.teardown = dirty_teardown,

@@ -6,6 +6,8 @@ libmmubench_a_SOURCES += \
 	%reldir%/aging_stats.c \
 	%reldir%/aging_stats.h \
 	%reldir%/dirty.c \
+	%reldir%/dirty.h \
+	%reldir%/dirty_modes.c \
 	%reldir%/scenario.h \
 	%reldir%/catalog.c \
 	%reldir%/catalog.h \

@@ -5,19 +5,25 @@
  * the report read without ever seeing the runner.
  *
  * The runner (src/run/runner.c) brings the VM up (memslots, page tables, pinned
- * vCPU threads) and calls, in order: setup, start, then work() from each vCPU
- * thread every time its guest asks for an order, epoch() from the main thread
- * every --interval while the vCPUs run, stop once every vCPU has finished,
- * teardown on every exit path.
+ * vCPU threads) and calls, in order: prepare (memslots up, no vCPU yet),
+ * setup, start, then work() from each vCPU thread every time its guest asks
+ * for an order (and exit() when its vCPU leaves KVM_RUN for anything else),
+ * epoch() from the main thread every --interval while the vCPUs run, stop
+ * once every vCPU has finished, teardown on every exit path.
  */
 #ifndef MMUBENCH_SCENARIO_H
 #define MMUBENCH_SCENARIO_H
+
+#include <stdint.h>
 
 #include "workloads/catalog.h"
 
 struct run_ctx;
 struct run_vcpu;
 struct guest_work;
+
+/* What scenario_ops.exit() says of a VM exit. */
+enum scenario_exit { SCENARIO_EXIT_NOT_MINE, SCENARIO_EXIT_HANDLED };
 
 struct scenario_ops {
 	/*
@@ -35,10 +41,12 @@ struct scenario_ops {
 	 */
 	int (*work)(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work *w);
 	/*
-	 * Optional: vCPU @v exited with KVM_EXIT_DIRTY_RING_FULL; called in its
-	 * thread, which re-enters the guest when this returns 0.
+	 * Optional: vCPU @v left KVM_RUN with @exit_reason, which is not the
+	 * guest's mailbox call; called in its thread. SCENARIO_EXIT_HANDLED
+	 * re-enters the guest, SCENARIO_EXIT_NOT_MINE makes it an unexpected exit
+	 * (the run fails naming it), -errno fails the run.
 	 */
-	int (*ring_full)(struct run_ctx *ctx, struct run_vcpu *v);
+	int (*exit)(struct run_ctx *ctx, struct run_vcpu *v, uint32_t exit_reason);
 	/*
 	 * Every ctx->epoch_interval_ns while vCPUs run (may be NULL). Returns 0 to
 	 * go on, > 0 when done (ctx->stopping is set; work() should then hand out

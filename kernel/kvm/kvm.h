@@ -40,10 +40,16 @@ struct kvm_vcpu {
 	int index;
 	int fd;
 	struct kvm_run *run;
-	/* for kicks (run_kick_vcpus): KVM_RUN returns so far, and inside KVM_RUN now */
+	/*
+	 * KVM_RUN state, kept by kvm_vcpu_run() with SEQ_CST atomics so other
+	 * threads may read it: how many times KVM_RUN has returned, and whether
+	 * the vCPU is inside KVM_RUN now. A signal makes KVM_RUN return -EINTR;
+	 * kvm_vcpu_run() enters again unless @stop is set, then it returns
+	 * -EINTR for good.
+	 */
 	unsigned long run_returns;
 	bool in_run;
-	bool stop;		/* set: a signal ends kvm_vcpu_run() with -EINTR */
+	bool stop;
 };
 
 /* What a vCPU needs to start in 64-bit mode; see kvm_vcpu_enter_long_mode(). */

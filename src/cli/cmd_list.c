@@ -31,8 +31,12 @@ static void list_needs(const char *const *requires)
 void cmd_list_metrics(FILE *out, const struct metric_desc *metrics)
 {
 	for (const struct metric_desc *m = metrics; m->name; m++) {
-		fprintf(out, "  %-24s %-9s %-7s ", m->name, m->unit, m->direction);
-		opts_wrap(out, m->help, 45, 45);
+		struct strbuf help = STRBUF_INIT;
+
+		strbuf_addf(&help, "%s%s", m->help, metric_flags_note(m->flags));
+		fprintf(out, "  %-24s %-9s %-7s ", m->name, m->unit, metric_direction_name(m->dir));
+		opts_wrap(out, help.buf, 45, 45);
+		strbuf_release(&help);
 	}
 }
 

@@ -200,21 +200,13 @@ static int jin_status(const struct jin *in, struct json_object *o, const char *k
 static int jin_direction(const struct jin *in, struct json_object *o, const char *key,
 			 enum metric_direction *dir)
 {
-	static const enum metric_direction all[] = {
-		DIR_LOWER_IS_BETTER, DIR_HIGHER_IS_BETTER, DIR_INFO,
-	};
 	const char *s;
-	size_t i;
 	int ret = jin_str(in, o, key, 0, &s);
 
 	if (ret)
 		return ret;
-	for (i = 0; i < ARRAY_SIZE(all); i++) {
-		if (!strcmp(s, metric_direction_name(all[i]))) {
-			*dir = all[i];
-			return 0;
-		}
-	}
+	if (!metric_direction_parse(s, dir))
+		return 0;
 	return jin_fail(in, key, "\"%s\" is not lower, higher or info", s);
 }
 

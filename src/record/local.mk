@@ -7,6 +7,8 @@ libmmubench_a_SOURCES += \
 	%reldir%/json_out.h \
 	%reldir%/ktap_out.c \
 	%reldir%/ktap_out.h \
+	%reldir%/metric.c \
+	%reldir%/metric.h \
 	%reldir%/record.c \
 	%reldir%/record.h \
 	%reldir%/summary.c \

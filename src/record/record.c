@@ -159,6 +159,24 @@ struct metric *record_add_value(struct record *r, const char *name, const char *
 	return record_add_metric(r, name, unit, dir, &value, 1);
 }
 
+struct metric *record_put(struct record *r, const struct metric_desc *d, const double *samples,
+			  size_t n, double value)
+{
+	struct metric *m = record_add_metric(r, d->name, d->unit, d->dir, samples, n);
+
+	if (!m)
+		return NULL;
+	m->flags = d->flags;
+	if (d->flags & (M_POOLED | M_TOTAL))
+		m->value = value;
+	return m;
+}
+
+struct metric *record_put_value(struct record *r, const struct metric_desc *d, double value)
+{
+	return record_put(r, d, &value, 1, value);
+}
+
 void record_add_hist(struct record *r, const char *name, const char *unit,
 		     double unit_per_cycle, const struct hist *h)
 {
@@ -277,34 +295,6 @@ const char *record_status_name(enum record_status s)
 		return "error";
 	}
 	return "unknown";
-}
-
-const char *metric_direction_name(enum metric_direction d)
-{
-	switch (d) {
-	case DIR_LOWER_IS_BETTER:
-		return "lower";
-	case DIR_HIGHER_IS_BETTER:
-		return "higher";
-	case DIR_INFO:
-		return "info";
-	}
-	return "unknown";
-}
-
-int metric_direction_parse(const char *s, enum metric_direction *out)
-{
-	static const enum metric_direction all[] = {
-		DIR_LOWER_IS_BETTER, DIR_HIGHER_IS_BETTER, DIR_INFO,
-	};
-
-	for (size_t i = 0; s && i < sizeof(all) / sizeof(all[0]); i++) {
-		if (!strcmp(s, metric_direction_name(all[i]))) {
-			*out = all[i];
-			return 0;
-		}
-	}
-	return -EINVAL;
 }
 
 const char *record_format_value(double v, char *buf, size_t len)

@@ -12,14 +12,9 @@
 #include <stdint.h>
 #include <json-c/json.h>
 #include "guests/abi/hist.h"
+#include "src/record/metric.h"
 
 #define RECORD_SCHEMA_VERSION 1
-
-enum metric_direction {
-	DIR_LOWER_IS_BETTER,
-	DIR_HIGHER_IS_BETTER,
-	DIR_INFO,		/* context, not judged (counts, sizes) */
-};
 
 enum record_status {
 	STATUS_PASS,
@@ -35,6 +30,7 @@ struct metric {
 	double value;		/* the headline value (median of samples when there are several) */
 	double *samples;	/* every sample, e.g. one per vCPU or per pass */
 	size_t nsamples;
+	unsigned int flags;	/* its descriptor's M_* when added by record_put(); not stored */
 };
 
 /* A latency histogram as recorded (TSC cycles) with the scale to report it in. */
@@ -84,6 +80,15 @@ struct metric *record_add_metric(struct record *r, const char *name, const char 
 /* Adds a single-valued metric. */
 struct metric *record_add_value(struct record *r, const char *name, const char *unit,
 				enum metric_direction dir, double value);
+/*
+ * Adds the metric @d describes, with @n samples (copied): name, unit,
+ * direction and flags come from @d. The value is @value when @d is M_POOLED
+ * or M_TOTAL, else the median of the samples. Returns the metric or NULL.
+ */
+struct metric *record_put(struct record *r, const struct metric_desc *d, const double *samples,
+			  size_t n, double value);
+/* Adds the metric @d describes with one value. */
+struct metric *record_put_value(struct record *r, const struct metric_desc *d, double value);
 void record_add_hist(struct record *r, const char *name, const char *unit,
 		     double unit_per_cycle, const struct hist *h);
 /* Adds a check; a failing check makes the record fail (unless it is already in error). */
@@ -94,9 +99,6 @@ void record_set_status(struct record *r, enum record_status status, const char *
 	__attribute__((format(printf, 3, 4)));
 
 const char *record_status_name(enum record_status s);
-const char *metric_direction_name(enum metric_direction d);	/* "lower", "higher", "info" */
-/* The inverse of metric_direction_name(): 0, or -EINVAL for another string. */
-int metric_direction_parse(const char *s, enum metric_direction *out);
 
 /*
  * A metric value for people (KTAP lines, the summary): integers and values

@@ -22,19 +22,6 @@
 #define SUMMARY_VAL	32
 #define SUMMARY_NPCT	5	/* p50 p90 p99 p99.9 max */
 
-static const char *summary_direction(enum metric_direction d)
-{
-	switch (d) {
-	case DIR_LOWER_IS_BETTER:
-		return "lower";
-	case DIR_HIGHER_IS_BETTER:
-		return "higher";
-	case DIR_INFO:
-		break;
-	}
-	return "-";
-}
-
 static const char *summary_status(enum record_status s)
 {
 	switch (s) {
@@ -60,6 +47,7 @@ static void summary_metrics(FILE *out, const struct record *r)
 	int wname = strlen("metric"), wval = strlen("value"), wunit = strlen("unit");
 	char v[SUMMARY_VAL], lo[SUMMARY_VAL], hi[SUMMARY_VAL];
 	const struct metric *m;
+	unsigned int marked = 0;
 	int several = 0;
 	double min, max;
 	size_t i, j;
@@ -78,10 +66,10 @@ static void summary_metrics(FILE *out, const struct record *r)
 		fprintf(out, "  %-*s  %*s  %-*s  ", wname, m->name, wval,
 			record_format_value(m->value, v, sizeof(v)), wunit, m->unit);
 		if (m->nsamples <= 1) {
-			fprintf(out, "%s\n", summary_direction(m->direction));
+			fprintf(out, "%s\n", metric_direction_better(m->direction));
 			continue;
 		}
-		fprintf(out, "%-6s", summary_direction(m->direction));
+		fprintf(out, "%-6s", metric_direction_better(m->direction));
 		min = INFINITY;
 		max = -INFINITY;
 		for (j = 0; j < m->nsamples; j++) {	/* NAN samples: nothing measured there */
@@ -92,13 +80,15 @@ static void summary_metrics(FILE *out, const struct record *r)
 		}
 		if (min > max)
 			min = max = NAN;
-		fprintf(out, "  n=%zu  %s .. %s\n", m->nsamples,
+		fprintf(out, "  n=%zu  %s .. %s%s\n", m->nsamples,
 			record_format_value(min, lo, sizeof(lo)),
-			record_format_value(max, hi, sizeof(hi)));
+			record_format_value(max, hi, sizeof(hi)),
+			m->flags & M_POOLED ? "  pooled" : m->flags & M_TOTAL ? "  total" : "");
+		marked |= m->flags & (M_POOLED | M_TOTAL);
 	}
 	if (several)
-		fprintf(out, "  (value with samples: their median, unless `mmubench list` says the metric "
-			"is pooled or a total)\n");
+		fprintf(out, "  (value with samples: their median%s)\n", marked ?
+			"; pooled: computed over all epochs' pages; total: of the whole phase" : "");
 }
 
 /* Formats the count and the five percentiles of @rh into @cols (empty strings when no count). */

@@ -3,11 +3,17 @@
 libmmubench_a_SOURCES += \
 	%reldir%/envinfo.c \
 	%reldir%/envinfo.h \
+	%reldir%/internal.h \
+	%reldir%/kick.c \
+	%reldir%/put.c \
 	%reldir%/runner.c \
 	%reldir%/runner.h \
-	%reldir%/steady.c \
-	%reldir%/steady.h \
 	%reldir%/truth.c \
 	%reldir%/truth.h \
+	%reldir%/validate.c \
+	%reldir%/vcpu.c \
 	%reldir%/verify.c \
-	%reldir%/verify.h
+	%reldir%/verify.h \
+	%reldir%/watch.c \
+	%reldir%/window.c \
+	%reldir%/window.h

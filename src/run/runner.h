@@ -131,6 +131,23 @@ int run_kick_vcpus(struct run_ctx *ctx, uint64_t *ns, char *err, size_t errlen);
 /* TSC cycles of the guest to nanoseconds. */
 double run_cycles_to_ns(const struct run_ctx *ctx, double cycles);
 
+/*
+ * Adds metric @d to the run's record (record_put(): @value is the value of
+ * an M_POOLED or M_TOTAL metric, else the samples' median). @d must be one
+ * of ctx->scenario->metrics: any other descriptor puts the record in error
+ * ("metric X is not declared by scenario Y") and returns NULL.
+ */
+struct metric *run_put(struct run_ctx *ctx, const struct metric_desc *d, const double *samples,
+		       size_t n, double value);
+struct metric *run_put_value(struct run_ctx *ctx, const struct metric_desc *d, double value);
+/*
+ * Adds the vCPUs' merged latency histogram @slot as @name, and the metrics
+ * @p50, @p99 (us) and @count (accesses) of it for those not NULL; nothing
+ * when the histogram is empty.
+ */
+void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct metric_desc *p50,
+		  const struct metric_desc *p99, const struct metric_desc *count);
+
 /* KVM counters that scenarios report as deltas. */
 struct run_kvm_counters {
 	uint64_t pf_taken, pf_fixed;	/* summed over vCPUs */

@@ -14,4 +14,5 @@ UNIT_TESTS = \
 	%reldir%/test_damon_trace \
 	%reldir%/test_kvm_trace \
 	%reldir%/test_store \
-	%reldir%/test_probe
+	%reldir%/test_probe \
+	%reldir%/test_metric
