@@ -94,6 +94,13 @@ void eviction_verdict(const struct eviction *ev, const struct aging_env *env, in
 	memcpy(old, ev->evicted[t], BITMAP_WORDS(env->targets[t].npages) * sizeof(unsigned long));
 }
 
+int eviction_ops_verdict(struct aging_env *env, int t, unsigned long *old, char *err,
+			 size_t errlen)
+{
+	eviction_verdict(env->priv, env, t, old);
+	return 0;
+}
+
 void eviction_teardown(struct eviction *ev)
 {
 	/* swapoff brings everything back in before the file goes */

@@ -50,6 +50,15 @@ int eviction_read_all(struct eviction *ev, const struct aging_env *env, char *er
 /* The driver's verdict() for target @t. */
 void eviction_verdict(const struct eviction *ev, const struct aging_env *env, int t,
 		      unsigned long *old);
+/*
+ * The verdict op every eviction driver shares: what it saw evicted. The
+ * driver's state (env->priv) must begin with its struct eviction
+ * (EVICTION_STATE_FIRST checks that where the state is declared).
+ */
+int eviction_ops_verdict(struct aging_env *env, int t, unsigned long *old, char *err,
+			 size_t errlen);
+#define EVICTION_STATE_FIRST(type, member) \
+	_Static_assert(offsetof(type, member) == 0, #type " must begin with its struct eviction")
 /* Turns our swapfile off (bringing every page back in) and frees; safe after a failed setup. */
 void eviction_teardown(struct eviction *ev);
 

@@ -27,11 +27,12 @@
 static const char *const memcg_drv_requires[] = { "mm.memcg", NULL };
 
 struct memcg_drv_state {
+	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
 	struct memcg memcg;
-	struct eviction ev;		/* swap and the verdict */
 	bool debug;
 	unsigned int short_passes;	/* the kernel reclaimed less than asked */
 };
+EVICTION_STATE_FIRST(struct memcg_drv_state, ev);
 
 static int memcg_drv_setup(struct aging_env *env, char *err, size_t errlen)
 {
@@ -109,14 +110,6 @@ static int memcg_drv_pass(struct aging_env *env, unsigned int epoch, char *err, 
 	return 0;
 }
 
-static int memcg_drv_verdict(struct aging_env *env, int t, unsigned long *old, char *err, size_t errlen)
-{
-	struct memcg_drv_state *st = env->priv;
-
-	eviction_verdict(&st->ev, env, t, old);
-	return 0;
-}
-
 static void memcg_drv_teardown(struct aging_env *env)
 {
 	struct memcg_drv_state *st = env->priv;
@@ -135,7 +128,7 @@ static const struct aging_driver_ops memcg_drv_ops = {
 	.setup = memcg_drv_setup,
 	.start = memcg_drv_start,
 	.pass = memcg_drv_pass,
-	.verdict = memcg_drv_verdict,
+	.verdict = eviction_ops_verdict,
 	.teardown = memcg_drv_teardown,
 };
 

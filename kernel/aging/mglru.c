@@ -50,12 +50,13 @@
 static const char *const mglru_requires[] = { "mm.mglru", "debugfs.lru_gen", "mm.memcg", NULL };
 
 struct mglru_state {
+	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
 	struct memcg memcg;
-	struct eviction ev;		/* swap and the verdict */
 	bool debug;
 	uint64_t evicted_pages;		/* last pass: pages the histograms lost (MMUBENCH_DEBUG) */
 	char summary[MGLRU_SUMMARY_MAX];	/* last pass: histograms before, aged (, after) */
 };
+EVICTION_STATE_FIRST(struct mglru_state, ev);
 
 static int mglru_setup(struct aging_env *env, char *err, size_t errlen)
 {
@@ -308,14 +309,6 @@ static int mglru_pass(struct aging_env *env, unsigned int epoch, char *err, size
 	return 0;
 }
 
-static int mglru_verdict(struct aging_env *env, int t, unsigned long *old, char *err, size_t errlen)
-{
-	struct mglru_state *st = env->priv;
-
-	eviction_verdict(&st->ev, env, t, old);
-	return 0;
-}
-
 static void mglru_teardown(struct aging_env *env)
 {
 	struct mglru_state *st = env->priv;
@@ -332,7 +325,7 @@ static const struct aging_driver_ops mglru_ops = {
 	.setup = mglru_setup,
 	.start = mglru_start,
 	.pass = mglru_pass,
-	.verdict = mglru_verdict,
+	.verdict = eviction_ops_verdict,
 	.teardown = mglru_teardown,
 };
 

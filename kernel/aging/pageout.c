@@ -30,9 +30,10 @@
 #define PAGEOUT_IOV_MAX 1024	/* UIO_MAXIOV */
 
 struct pageout_state {
+	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
 	int pidfd;
-	struct eviction ev;
 };
+EVICTION_STATE_FIRST(struct pageout_state, ev);
 
 static bool pageout_candidate(uint64_t page, unsigned int epoch, uint64_t pct)
 {
@@ -112,14 +113,6 @@ static int pageout_pass(struct aging_env *env, unsigned int epoch, char *err, si
 	return 0;
 }
 
-static int pageout_verdict(struct aging_env *env, int t, unsigned long *old, char *err, size_t errlen)
-{
-	struct pageout_state *st = env->priv;
-
-	eviction_verdict(&st->ev, env, t, old);
-	return 0;
-}
-
 static void pageout_teardown(struct aging_env *env)
 {
 	struct pageout_state *st = env->priv;
@@ -136,7 +129,7 @@ static void pageout_teardown(struct aging_env *env)
 static const struct aging_driver_ops pageout_ops = {
 	.setup = pageout_setup,
 	.pass = pageout_pass,
-	.verdict = pageout_verdict,
+	.verdict = eviction_ops_verdict,
 	.teardown = pageout_teardown,
 };
 
