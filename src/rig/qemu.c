@@ -139,7 +139,8 @@ void qemu_console_line(struct rig *rig, char *line)
 	/* the serial console ends lines with \r\n */
 	line[strcspn(line, "\r\n")] = 0;
 	snprintf(b->tail[b->ntail++ % RIG_TAIL_LINES], sizeof(b->tail[0]), "%s", line);
-	if ((p = strstr(line, "MMUBENCH-RIG-ERROR ")))
+	p = strstr(line, "MMUBENCH-RIG-ERROR ");
+	if (p)
 		snprintf(b->guest_error, sizeof(b->guest_error), "%s", p + 19);
 	else if (strstr(line, "mmubench-rig: running:"))
 		b->command_started = true;
