@@ -7,6 +7,7 @@ libmmubench_a_SOURCES += \
 	%reldir%/cmd_list.c \
 	%reldir%/cmd_probe.c \
 	%reldir%/cmd_report.c \
+	%reldir%/cmd_rig.c \
 	%reldir%/cmd_run.c \
 	%reldir%/cmd_suite.c \
 	%reldir%/commands.h \

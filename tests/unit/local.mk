@@ -15,4 +15,5 @@ UNIT_TESTS = \
 	%reldir%/test_kvm_trace \
 	%reldir%/test_store \
 	%reldir%/test_probe \
-	%reldir%/test_metric
+	%reldir%/test_metric \
+	%reldir%/test_rig_parts
