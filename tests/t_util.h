@@ -8,11 +8,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #define T_UNUSED __attribute__((unused))
@@ -27,6 +31,47 @@ static int t_rm_one(const char *path, const struct stat *st, int flag, struct FT
 static T_UNUSED void t_rm_tree(const char *dir)
 {
 	nftw(dir, t_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * One scratch directory per test process, $TMPDIR/mmubench-PREFIX-XXXXXX
+ * (0755, so a test may work in it as another user), that the harness's main
+ * process removes when it exits: t_base, empty when it could not be made.
+ */
+#define T_SCRATCH_BASE(prefix)								\
+	static char t_base[PATH_MAX];							\
+	static pid_t t_base_pid;							\
+	static void __attribute__((constructor)) t_base_create(void)			\
+	{										\
+		const char *tmp = getenv("TMPDIR");					\
+											\
+		snprintf(t_base, sizeof(t_base), "%s/mmubench-" prefix "-XXXXXX",	\
+			 tmp && *tmp ? tmp : "/tmp");					\
+		if (!mkdtemp(t_base))							\
+			t_base[0] = '\0';						\
+		else									\
+			chmod(t_base, 0755);						\
+		t_base_pid = getpid();							\
+	}										\
+	static void __attribute__((destructor)) t_base_remove(void)			\
+	{										\
+		if (t_base[0] && getpid() == t_base_pid)				\
+			t_rm_tree(t_base);						\
+	}
+
+/* The entries of @dir other than . and .., or -1 when it cannot be read. */
+static T_UNUSED int t_dir_entries(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
 }
 
 /* obj[path...] ("a.b.c") as a json_object, NULL when any step is missing. */

@@ -45,7 +45,7 @@ static const char *const oracle_names[] = { "none", "uffd-wp", NULL };
 static const struct opt_desc dirty_options[] = {
 	{ "mode", OPT_ENUM, DCFG(mode), "bitmap", NULL,
 	  "bitmap: KVM_GET_DIRTY_LOG; clear: manual protect, GET + KVM_CLEAR_DIRTY_LOG in chunks; "
-	  "ring: per-vCPU dirty rings + KVM_RESET_DIRTY_RINGS", .choices = dirty_mode_names, .record = true },
+	  "ring: per-vCPU dirty rings + KVM_RESET_DIRTY_RINGS", .choices_fn = dirty_mode_name, .record = true },
 	{ "iterations", OPT_UINT, DCFG(iterations), "10", "N", "harvests while the guest writes",
 	  .min = 1, .max = 1000000, .record = true },
 	{ "baseline-epochs", OPT_UINT, DCFG(baseline_epochs), "2", "N",

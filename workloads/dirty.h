@@ -103,9 +103,7 @@ struct dirty_mode {
 #define DIRTY_MODES(X) X(bitmap) X(clear) X(ring)
 
 extern const struct dirty_mode *const dirty_modes[];	/* NULL-terminated */
-/* --mode's choices, from DIRTY_MODES (NULL-terminated), until options take choices_fn. */
-extern const char *const dirty_mode_names[];
-/* The name of mode @i, NULL past the end (an option's choices_fn). */
+/* The name of mode @i, NULL past the end (--mode's choices_fn). */
 const char *dirty_mode_name(size_t i);
 
 #endif

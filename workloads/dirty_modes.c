@@ -166,10 +166,8 @@ static const struct dirty_mode dirty_mode_ring = {
 };
 
 #define DIRTY_MODE_PTR(m) &dirty_mode_##m,
-#define DIRTY_MODE_NAME(m) #m,
 
 const struct dirty_mode *const dirty_modes[] = { DIRTY_MODES(DIRTY_MODE_PTR) NULL };
-const char *const dirty_mode_names[] = { DIRTY_MODES(DIRTY_MODE_NAME) NULL };
 
 const char *dirty_mode_name(size_t i)
 {

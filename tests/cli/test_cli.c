@@ -448,19 +448,6 @@ FIXTURE_TEARDOWN_PARENT(run)
 		t_rm_tree(self->dir);
 }
 
-static int t_dir_entries(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	return n;
-}
 
 /* The metric named @name in the record's "metrics" array, or NULL. */
 static struct json_object *t_metric_obj(struct json_object *rec, const char *name)

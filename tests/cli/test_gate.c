@@ -436,24 +436,9 @@ TEST(config_keys)
 /* ------------------------------------------------------------------------ */
 /* Whole comparisons on a temporary store */
 
-static char t_base[PATH_MAX];
-static pid_t t_base_pid;
+T_SCRATCH_BASE("gate")
 
-static void __attribute__((constructor)) t_base_create(void)
-{
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(t_base, sizeof(t_base), "%s/mmubench-gate-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(t_base))
-		t_base[0] = '\0';
-	t_base_pid = getpid();
-}
-
-static void __attribute__((destructor)) t_base_remove(void)
-{
-	if (t_base[0] && getpid() == t_base_pid)
-		t_rm_tree(t_base);
-}
 
 /* A new, empty store path for one test in @buf. */
 static char *t_store_path(char *buf, size_t len)

@@ -39,31 +39,9 @@
  * directory, which the harness's main process removes when it exits: test
  * children end with _exit(), so it goes even when an assertion fails.
  */
-static char t_base[200];
-static pid_t t_base_pid;
+T_SCRATCH_BASE("test")
 
-static void t_rm_rf(const char *dir)
-{
-	t_rm_tree(dir);
-}
 
-static void __attribute__((constructor)) t_base_create(void)
-{
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(t_base, sizeof(t_base), "%s/mmubench-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(t_base))
-		t_base[0] = '\0';
-	else
-		chmod(t_base, 0755);	/* json_unwritable_dir works in it as nobody */
-	t_base_pid = getpid();
-}
-
-static void __attribute__((destructor)) t_base_remove(void)
-{
-	if (t_base[0] && getpid() == t_base_pid)
-		t_rm_rf(t_base);
-}
 
 /* A new directory for one test in @buf. */
 static char *t_mkdtemp(char *buf, size_t len)
@@ -74,20 +52,6 @@ static char *t_mkdtemp(char *buf, size_t len)
 	return mkdtemp(buf);
 }
 
-static int t_count_entries(const char *dir)
-{
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			n++;
-	closedir(d);
-	return n;
-}
 
 static int t_near(double got, double want, double tol)
 {
@@ -535,7 +499,7 @@ TEST(json_atomic_replace)
 	ASSERT_STREQ("second", t_get_str(o, "label"));
 	ASSERT_EQ(0, json_object_array_length(json_object_object_get(o, "metrics")));
 	json_object_put(o);
-	ASSERT_EQ(1, t_count_entries(dir));	/* no temporary file left */
+	ASSERT_EQ(1, t_dir_entries(dir));	/* no temporary file left */
 
 	record_free(r1);
 	record_free(r2);
@@ -581,7 +545,7 @@ TEST(json_replace_keeps_readers_whole)
 	ASSERT_NE(NULL, o);
 	ASSERT_STREQ(r2->run_id, t_get_str(o, "run_id"));
 	json_object_put(o);
-	ASSERT_EQ(1, t_count_entries(dir));
+	ASSERT_EQ(1, t_dir_entries(dir));
 	record_free(r1);
 	record_free(r2);
 }
@@ -611,7 +575,7 @@ TEST(json_write_errors)
 	ret = json_write_record(r, path, err, sizeof(err));
 	ASSERT_EQ(-EISDIR, ret);
 	ASSERT_NE(NULL, strstr(err, path)) TH_LOG("%s", err);
-	ASSERT_EQ(1, t_count_entries(dir));
+	ASSERT_EQ(1, t_dir_entries(dir));
 	ASSERT_EQ(0, rmdir(path));
 
 	/* No room for the temporary name: the existing file is untouched. */
@@ -629,7 +593,7 @@ TEST(json_write_errors)
 	ASSERT_EQ(3, read(fd, buf, sizeof(buf)));
 	close(fd);
 	ASSERT_EQ(0, memcmp(buf, "old", 3));
-	ASSERT_EQ(1, t_count_entries(dir));
+	ASSERT_EQ(1, t_dir_entries(dir));
 	ASSERT_EQ(0, unlink(path));
 
 	record_free(r);
@@ -670,7 +634,7 @@ TEST(json_unwritable_dir)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
-	ASSERT_EQ(0, t_count_entries(sub));
+	ASSERT_EQ(0, t_dir_entries(sub));
 	record_free(r);
 	chmod(sub, 0755);
 }

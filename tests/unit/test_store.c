@@ -43,24 +43,9 @@
  * Every test works in its own directory under one per-process base
  * directory, which the harness's main process removes when it exits.
  */
-static char t_base[200];
-static pid_t t_base_pid;
+T_SCRATCH_BASE("test")
 
-static void __attribute__((constructor)) t_base_create(void)
-{
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(t_base, sizeof(t_base), "%s/mmubench-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(t_base))
-		t_base[0] = '\0';
-	t_base_pid = getpid();
-}
-
-static void __attribute__((destructor)) t_base_remove(void)
-{
-	if (t_base[0] && getpid() == t_base_pid)
-		t_rm_tree(t_base);
-}
 
 /* A new directory for one test in @buf. */
 static char *t_mkdtemp(char *buf, size_t len)
