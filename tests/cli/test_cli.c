@@ -378,8 +378,9 @@ TEST(man_page_agrees_with_tables)
 	*to = 0;
 	ASSERT_EQ(0, t_run(&r, "help", "--man", NULL));
 	EXPECT_EQ(0, r.status);
-	EXPECT_STREQ(r.out, from) TH_LOG("doc/mmubench.1 differs from the option tables: run `make update-man`"
-					 " (it puts the output of `mmubench help --man` between the GENERATED lines)");
+	EXPECT_STREQ(r.out, from)
+		TH_LOG("doc/mmubench.1 differs from the option tables: run `make update-man` (it "
+		       "puts the output of `mmubench help --man` between the GENERATED lines)");
 	/* the options the hand-written page used to miss */
 	EXPECT_NE(NULL, strstr(from, "\\-\\-label"));
 	EXPECT_NE(NULL, strstr(from, "\\-\\-backing\\-path"));
