@@ -36,7 +36,8 @@ static T_UNUSED void t_rm_tree(const char *dir)
 /*
  * One scratch directory per test process, $TMPDIR/mmubench-PREFIX-XXXXXX
  * (0755, so a test may work in it as another user), that the harness's main
- * process removes when it exits: t_base, empty when it could not be made.
+ * process removes when it exits: t_base, empty when it could not be made;
+ * t_mkdtemp() makes a directory for one test in it.
  */
 #define T_SCRATCH_BASE(prefix)								\
 	static char t_base[PATH_MAX];							\
@@ -57,6 +58,14 @@ static T_UNUSED void t_rm_tree(const char *dir)
 	{										\
 		if (t_base[0] && getpid() == t_base_pid)				\
 			t_rm_tree(t_base);						\
+	}										\
+	/* a new directory for one test in @buf, under t_base */			\
+	static T_UNUSED char *t_mkdtemp(char *buf, size_t len)				\
+	{										\
+		if (!t_base[0])								\
+			return NULL;							\
+		snprintf(buf, len, "%s/XXXXXX", t_base);				\
+		return mkdtemp(buf);							\
 	}
 
 /* The entries of @dir other than . and .., or -1 when it cannot be read. */

@@ -37,27 +37,14 @@ void env_help(FILE *out)
 	}
 }
 
-/* @s with dashes and backslashes escaped for roff. */
-static void env_roff(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\e", out);
-		else if (*s == '-')
-			fputs("\\-", out);
-		else
-			fputc(*s, out);
-	}
-}
-
 void env_man(FILE *out)
 {
 	fputs(".SH ENVIRONMENT\n", out);
 	for (const struct env_knob *k = env_knobs; k->name; k++) {
 		fputs(".TP\n.B ", out);
-		env_roff(out, k->name);
+		opts_roff(out, k->name);
 		fputc('\n', out);
-		env_roff(out, k->help);
+		opts_roff(out, k->help);
 		fputc('\n', out);
 	}
 }

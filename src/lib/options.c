@@ -433,8 +433,7 @@ void opts_help(FILE *out, const struct opt_group *groups)
 	strbuf_release(&text);
 }
 
-/* @s as roff text: backslashes and dashes escaped, no line starting with a control character. */
-static void opts_roff(FILE *out, const char *s)
+void opts_roff(FILE *out, const char *s)
 {
 	if (*s == '.' || *s == '\'')
 		fputs("\\&", out);

@@ -128,4 +128,7 @@ int opts_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* The parameters (record = true) with their final values. */
 struct json_object *opts_to_json(const struct opt_group *groups);
 
+/* @s as roff text: backslashes and dashes escaped, no line starting with a control character. */
+void opts_roff(FILE *out, const char *s);
+
 #endif

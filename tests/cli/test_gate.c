@@ -438,8 +438,6 @@ TEST(config_keys)
 
 T_SCRATCH_BASE("gate")
 
-
-
 /* A new, empty store path for one test in @buf. */
 static char *t_store_path(char *buf, size_t len)
 {

@@ -41,18 +41,6 @@
  */
 T_SCRATCH_BASE("test")
 
-
-
-/* A new directory for one test in @buf. */
-static char *t_mkdtemp(char *buf, size_t len)
-{
-	if (!t_base[0])
-		return NULL;
-	snprintf(buf, len, "%s/XXXXXX", t_base);
-	return mkdtemp(buf);
-}
-
-
 static int t_near(double got, double want, double tol)
 {
 	return fabs(got - want) <= tol;

@@ -45,17 +45,6 @@
  */
 T_SCRATCH_BASE("test")
 
-
-
-/* A new directory for one test in @buf. */
-static char *t_mkdtemp(char *buf, size_t len)
-{
-	if (!t_base[0])
-		return NULL;
-	snprintf(buf, len, "%s/XXXXXX", t_base);
-	return mkdtemp(buf);
-}
-
 static off_t t_file_size(const char *path)
 {
 	struct stat st;
