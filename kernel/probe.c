@@ -89,8 +89,9 @@ static int probe_debugfs(struct json_object *o)
 	jsonobj_put_bool(o, "mounted", dir[0]);
 	jsonobj_put_str(o, "path", dir[0] ? dir : NULL);
 	if (!dir[0]) {
-		jsonobj_put_str(o, "hint", "debugfs is not mounted (KVM stats under kvm/, MGLRU's lru_gen): "
-				SYSFS_DEBUGFS_HINT);
+		jsonobj_put_str(o, "hint",
+				"debugfs is not mounted (KVM stats under kvm/, MGLRU's "
+				"lru_gen): " SYSFS_DEBUGFS_HINT);
 		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/kvm", dir);
@@ -244,7 +245,8 @@ static bool probe_judge(const struct probe_item *it, struct json_object *o, cons
 		return it->ok ? it->ok(o) : !*hint;
 	while (path) {
 		dot = strchr(path, '.');
-		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path), path);
+		snprintf(key, sizeof(key), "%.*s", dot ? (int)(dot - path) : (int)strlen(path),
+			 path);
 		path = dot ? dot + 1 : NULL;
 		if (!json_object_object_get_ex(node, key, &v) || !v)
 			return false;

@@ -112,7 +112,8 @@ int topo_parse_cpulist(const char *list, int *cpus, int max, char *err, size_t l
 	/* hwloc is lenient: accept only digits, ',' and '-' (ranges). */
 	for (p = list; *p; p++) {
 		if ((*p < '0' || *p > '9') && *p != ',' && *p != '-')
-			return errf(err, len, -EINVAL, "bad cpu list '%s': unexpected '%c', expected e.g. \"0-3,8\"",
+			return errf(err, len, -EINVAL,
+				    "bad cpu list '%s': unexpected '%c', expected e.g. \"0-3,8\"",
 				    list, *p);
 	}
 	set = hwloc_bitmap_alloc();
@@ -156,8 +157,8 @@ int topo_pin_current_thread(struct topo *t, int cpu, char *err, size_t len)
 	}
 	if (cpu < 0 || !hwloc_bitmap_isset(allowed, cpu)) {
 		hwloc_bitmap_list_snprintf(list, sizeof(list), allowed);
-		errf(err, len, 0, "cannot pin to CPU %d: not allowed for this process (allowed: %s)",
-			 cpu, list);
+		errf(err, len, 0,
+		     "cannot pin to CPU %d: not allowed for this process (allowed: %s)", cpu, list);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -263,12 +264,15 @@ int topo_bind_memory(void *addr, size_t size, int node, char *err, size_t len)
 	if (node == TOPO_NODE_ANY)
 		return 0;
 	if ((uintptr_t)addr % page)
-		return errf(err, len, -EINVAL, "binding memory at %p: address not page aligned", addr);
+		return errf(err, len, -EINVAL, "binding memory at %p: address not page aligned",
+			    addr);
 	if (numa_available() < 0) {
 		/* No kernel NUMA support: one node, nothing to bind. */
 		if (node == 0 || node == TOPO_INTERLEAVE)
 			return 0;
-		return errf(err, len, -EINVAL, "cannot bind memory to node %d: the kernel has no NUMA support (CONFIG_NUMA), only node 0 exists",
+		return errf(err, len, -EINVAL,
+			    "cannot bind memory to node %d: the kernel has no NUMA support "
+			    "(CONFIG_NUMA), only node 0 exists",
 			    node);
 	}
 	if (node == TOPO_INTERLEAVE) {
@@ -279,7 +283,9 @@ int topo_bind_memory(void *addr, size_t size, int node, char *err, size_t len)
 	}
 	if (node < 0 || !topo_node_has_memory(node)) {
 		topo_memory_node_list(what, sizeof(what));
-		return errf(err, len, -EINVAL, "cannot bind memory to node %d: no such node with memory (nodes with memory: %s)",
+		return errf(err, len, -EINVAL,
+			    "cannot bind memory to node %d: no such node with memory (nodes with "
+			    "memory: %s)",
 			    node, what);
 	}
 	mask = numa_allocate_nodemask();
@@ -414,9 +420,11 @@ struct json_object *topo_describe(struct topo *t)
 		snprintf(model, sizeof(model), "unknown");
 	json_object_object_add(o, "cpu_model", json_object_new_string(model));
 	json_object_object_add(o, "packages",
-			       json_object_new_int(hwloc_get_nbobjs_by_type(t->hw, HWLOC_OBJ_PACKAGE)));
+			       json_object_new_int(hwloc_get_nbobjs_by_type(t->hw,
+									    HWLOC_OBJ_PACKAGE)));
 	json_object_object_add(o, "cores",
-			       json_object_new_int(hwloc_get_nbobjs_by_type(t->hw, HWLOC_OBJ_CORE)));
+			       json_object_new_int(hwloc_get_nbobjs_by_type(t->hw,
+									    HWLOC_OBJ_CORE)));
 	json_object_object_add(o, "pus",
 			       json_object_new_int(hwloc_get_nbobjs_by_type(t->hw, HWLOC_OBJ_PU)));
 	json_object_object_add(o, "cpus",

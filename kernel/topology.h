@@ -16,7 +16,8 @@
 struct topo;
 
 #define TOPO_NODE_ANY		(-1)	/* topo_bind_memory(): leave the policy alone */
-#define TOPO_INTERLEAVE		(-2)	/* topo_bind_memory(): interleave over all nodes with memory */
+/* topo_bind_memory(): interleave over all nodes with memory */
+#define TOPO_INTERLEAVE		(-2)
 
 /* Load the topology of this machine. err gets the reason on failure. */
 int topo_open(struct topo **out, char *err, size_t len);

@@ -35,8 +35,18 @@ static const struct opt_desc access_options[] = {
 };
 
 enum access_metric {
-	AC_POPULATE_P50, AC_POPULATE_P99, AC_POPULATE_MAX, AC_POPULATE_NS, AC_ACCESS_NS, AC_ACCESS_RATE,
-	AC_WARMUP_NS, AC_POPULATE_PF, AC_ACCESS_PF, AC_PAGES_4K, AC_PAGES_2M, AC_N
+	AC_POPULATE_P50,
+	AC_POPULATE_P99,
+	AC_POPULATE_MAX,
+	AC_POPULATE_NS,
+	AC_ACCESS_NS,
+	AC_ACCESS_RATE,
+	AC_WARMUP_NS,
+	AC_POPULATE_PF,
+	AC_ACCESS_PF,
+	AC_PAGES_4K,
+	AC_PAGES_2M,
+	AC_N
 };
 
 static const struct metric_desc access_metrics[] = {
@@ -55,7 +65,8 @@ static const struct metric_desc access_metrics[] = {
 			   "first pass after populate" },
 	[AC_POPULATE_PF] = { "populate_pf_taken", "faults", DIR_INFO,
 			     "KVM pf_taken during populate, all vCPUs" },
-	[AC_ACCESS_PF] = { "access_pf_taken", "faults", DIR_INFO, "KVM pf_taken during the passes" },
+	[AC_ACCESS_PF] = { "access_pf_taken", "faults", DIR_INFO,
+			   "KVM pf_taken during the passes" },
 	[AC_PAGES_4K] = { "pages_4k", "pages", DIR_INFO,
 			  "KVM 4K mappings after populate (VM stat, whole VM)" },
 	[AC_PAGES_2M] = { "pages_2m", "pages", DIR_INFO,

@@ -59,11 +59,12 @@ static const struct opt_desc aging_options[] = {
 	{ "baseline-epochs", OPT_UINT, GCFG(baseline_epochs), "3", "N",
 	  "epochs without aging first: the vCPU access rate to compare with", .min = 1, .max = 1000,
 	  .record = true },
-	{ "interval", OPT_UINT, GCFG(interval_ms), "1000", "MS", "epoch length",
-	  .min = 50, .max = 3600000, .record = true },
+	{ "interval", OPT_UINT, GCFG(interval_ms), "1000", "MS", "epoch length", .min = 50,
+	  .max = 3600000, .record = true },
 	{ "inject-false-old", OPT_DOUBLE, GCFG(inject_false_old), "0", "PCT",
 	  "test the metric: flip this share of young verdicts to old; with the driver's "
-	  "own rate r, false_old_pct must become r + PCT * (1 - r/100)", .min = 0, .max = 100, .record = true },
+	  "own rate r, false_old_pct must become r + PCT * (1 - r/100)",
+	  .min = 0, .max = 100, .record = true },
 	{ "shift-every", OPT_UINT, GCFG(shift_every), "0", "K",
 	  "hotcold: move the hot set every K aging epochs (0: never), a shifting working set",
 	  .record = true },
@@ -188,7 +189,8 @@ struct aging_state {
 	double **s;				/* per-epoch samples, s[AM_*][epoch] */
 	struct aging_vmstat vm_before, vm_after, vm_epoch;
 	struct run_kvm_counters kvm_before, kvm_after, kvm_epoch;
-	struct kvm_trace *kt;			/* KVM's MMU-notifier tracepoints, NULL if unavailable */
+	/* KVM's MMU-notifier tracepoints, NULL if unavailable */
+	struct kvm_trace *kt;
 	struct kvm_trace_counts trace_pending;
 	uint64_t trace_lost;		/* events the ring buffer dropped, all reads */
 	struct json_object *notes;		/* the driver's per-pass notes */
@@ -250,7 +252,10 @@ static int aging_work(struct run_ctx *ctx, struct run_vcpu *v, struct guest_work
 	return 0;
 }
 
-/* KVM's MMU-notifier tracepoints on guest memory; without them the run goes on (a skip check says why). */
+/*
+ * KVM's MMU-notifier tracepoints on guest memory; without them the run goes on
+ * (a skip check says why).
+ */
 static void aging_kvm_trace_open(struct run_ctx *ctx, struct aging_state *st)
 {
 	struct kvm_trace_range ranges[GUEST_MAX_VCPUS];
@@ -390,14 +395,17 @@ static int aging_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	aging_counters(ctx, st, e);
 	s[AM_RATE_RATIO][e] = window_rate_ratio(ctx, w);
 	if (!ctx->cfg->quiet)
-		fprintf(stderr, "mmubench: epoch %u: young %" PRIu64 " old %" PRIu64 " excluded %" PRIu64
-			": false-old %.2f%% false-young %.2f%%, pass %.1f ms\n", e + 1, c.young, c.old,
-			c.excluded, s[AM_FALSE_OLD][e], s[AM_FALSE_YOUNG][e], s[AM_PASS_MS][e]);
+		fprintf(stderr,
+			"mmubench: epoch %u: young %" PRIu64 " old %" PRIu64 " excluded %" PRIu64
+			": false-old %.2f%% false-young %.2f%%, pass %.1f ms\n",
+			e + 1, c.young, c.old, c.excluded, s[AM_FALSE_OLD][e], s[AM_FALSE_YOUNG][e],
+			s[AM_PASS_MS][e]);
 
 	if (cfg->shift_every && e % cfg->shift_every == cfg->shift_every - 1) {
 		st->hot_first = (st->hot_first + st->shift_pages) % ctx->pages_per_vcpu;
 		if (!ctx->cfg->quiet)
-			fprintf(stderr, "mmubench: the hot set moves to page %" PRIu64 "\n", st->hot_first);
+			fprintf(stderr, "mmubench: the hot set moves to page %" PRIu64 "\n",
+				st->hot_first);
 	}
 	if (window_roll(w) < cfg->epochs)
 		return 0;
@@ -419,7 +427,8 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	double expected = raw + cfg->inject_false_old * (100.0 - raw) / 100.0;
 
 	if (n < cfg->epochs)
-		return errf(err, errlen, -EIO, "only %zu of %" PRIu64 " epochs ran", n, cfg->epochs);
+		return errf(err, errlen, -EIO, "only %zu of %" PRIu64 " epochs ran", n,
+			    cfg->epochs);
 	/* over all epochs' pages, not the median epoch */
 	run_put(ctx, &d[AM_FALSE_OLD], s[AM_FALSE_OLD], n, fo);
 	run_put(ctx, &d[AM_FALSE_YOUNG], s[AM_FALSE_YOUNG], n,
@@ -427,8 +436,9 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 	run_put_value(ctx, &d[AM_DRIVER_FALSE_OLD], raw);
 	if (cfg->inject_false_old > 0) {
 		run_put_value(ctx, &d[AM_EXPECTED_FALSE_OLD], expected);
-		record_add_check(r, "false_old_injection", fabs(fo - expected) <= 0.5 ? STATUS_PASS :
-				 STATUS_FAIL, "injected %.2f%%: measured %.3f%%, expected %.3f%% (+-0.5)",
+		record_add_check(r, "false_old_injection",
+				 fabs(fo - expected) <= 0.5 ? STATUS_PASS : STATUS_FAIL,
+				 "injected %.2f%%: measured %.3f%%, expected %.3f%% (+-0.5)",
 				 cfg->inject_false_old, fo, expected);
 	}
 	run_put(ctx, &d[AM_EXCLUDED], s[AM_EXCLUDED], n, NAN);
@@ -465,15 +475,18 @@ static int aging_stop(struct run_ctx *ctx, char *err, size_t errlen)
 		run_put(ctx, &d[AM_BG_AGE_HVA], s[AM_BG_AGE_HVA], n, NAN);
 		run_put_value(ctx, &d[AM_TRACE_LOST], st->trace_lost);
 		if (st->trace_lost)
-			fprintf(stderr, "mmubench: the trace ring buffer dropped %" PRIu64 " events: the "
-				"*_hva counts are lower bounds\n", st->trace_lost);
+			fprintf(stderr,
+				"mmubench: the trace ring buffer dropped %" PRIu64 " events: the "
+				"*_hva counts are lower bounds\n",
+				st->trace_lost);
 	}
 	run_put_hist(ctx, WINDOW_HIST_POPULATE, "populate_latency", NULL, NULL, NULL);
 	run_put_hist(ctx, WINDOW_HIST_BEFORE, "baseline_access_latency", NULL,
 		     &d[AM_BASELINE_P99], NULL);
 	run_put_hist(ctx, WINDOW_HIST_DURING, "aging_access_latency", NULL, &d[AM_ACCESS_P99],
 		     NULL);
-	json_object_object_add(r->placement, "aging_driver", json_object_new_string(st->driver->name));
+	json_object_object_add(r->placement, "aging_driver",
+			       json_object_new_string(st->driver->name));
 	if (st->notes) {
 		json_object_object_add(r->placement, "driver_passes", st->notes);
 		st->notes = NULL;

@@ -42,7 +42,8 @@ void aging_inject(unsigned long *old, uint64_t npages, int target, unsigned int 
 {
 	uint64_t salt = ((uint64_t)target << 48) ^ ((uint64_t)epoch << 32) ^ 0x1f3d5b79u;
 	/* pct of 2^64, rounded so that 100% flips everything */
-	uint64_t threshold = pct >= 100 ? UINT64_MAX : (uint64_t)(pct / 100.0 * 18446744073709551616.0);
+	uint64_t threshold = pct >= 100 ? UINT64_MAX :
+					  (uint64_t)(pct / 100.0 * 18446744073709551616.0);
 
 	if (pct <= 0)
 		return;

@@ -94,7 +94,8 @@ struct scenario_desc {
 	/* option tables of its plug-ins (aging drivers), the i-th, NULL past the end */
 	const struct opt_table *(*plugin_opts)(size_t i);
 	const struct metric_desc *metrics;	/* src/record/metric.h; NULL-terminated by name */
-	const struct chart_spec *charts;	/* the report's charts of this scenario; may be NULL */
+	/* the report's charts of this scenario; may be NULL */
+	const struct chart_spec *charts;
 	const struct scenario_ops *ops;
 };
 
@@ -149,7 +150,10 @@ struct json_object *config_params(const char *scenario, struct json_object *para
  * (1, 1.0 and 1e0 are one config). malloc'ed; NULL on ENOMEM.
  */
 char *config_key(const char *scenario, struct json_object *params, const struct strlist *ignore);
-/* "access vcpus=1 mem-per-vcpu=64M": the scenario and its config for people (sizes by option type). */
+/*
+ * "access vcpus=1 mem-per-vcpu=64M": the scenario and its config for people
+ * (sizes by option type).
+ */
 char *config_display(const char *scenario, struct json_object *params,
 		     const struct strlist *ignore);
 

@@ -120,7 +120,8 @@ static int damon_setup(struct aging_env *env, char *err, size_t errlen)
 			return ret;
 		if (!pagemap_pfn(e))
 			return errf(err, errlen, -EOPNOTSUPP,
-				    "%s monitors physical addresses, and /proc/self/pagemap hides PFNs: run as root (CAP_SYS_ADMIN)",
+				    "%s monitors physical addresses, and /proc/self/pagemap hides "
+				    "PFNs: run as root (CAP_SYS_ADMIN)",
 				    st->what);
 	}
 	st->tr_open = true;
@@ -186,7 +187,9 @@ static int damon_own_start(struct aging_env *env, struct damon_state *st, char *
 			if (!strstr(buf, "vaddr")) {
 				damon_own_restore(env, st);
 				return errf(err, errlen, -EOPNOTSUPP,
-					    "DAMON offers \"%s\" operations, not vaddr: CONFIG_DAMON_VADDR=y (or a running paddr kdamond to observe)",
+					    "DAMON offers \"%s\" operations, not vaddr: "
+					    "CONFIG_DAMON_VADDR=y (or a running paddr kdamond to "
+					    "observe)",
 					    buf);
 			}
 		}
@@ -198,7 +201,8 @@ static int damon_own_start(struct aging_env *env, struct damon_state *st, char *
 		damon_own_restore(env, st);
 		if (ret == -EBUSY || ret == -EINVAL || ret == -EPERM)
 			return errf(err, errlen, -EOPNOTSUPP,
-				    "cannot start a vaddr kdamond of our own (%s: %s): another DAMON user (e.g. DAMON_RECLAIM) may hold DAMON exclusively",
+				    "cannot start a vaddr kdamond of our own (%s: %s): another "
+				    "DAMON user (e.g. DAMON_RECLAIM) may hold DAMON exclusively",
 				    step, strerror(-ret));
 		return errf(err, errlen, ret, "DAMON sysfs: %s: %s", step, strerror(-ret));
 	}
@@ -206,9 +210,11 @@ static int damon_own_start(struct aging_env *env, struct damon_state *st, char *
 	st->aggr_us = damon_kdamond_aggr_us(0);
 	if (st->pid <= 0) {
 		damon_own_restore(env, st);
-		return errf(err, errlen, -EIO, DAMON_KDAMONDS "/0/pid: no kdamond thread after state on");
+		return errf(err, errlen, -EIO,
+			    DAMON_KDAMONDS "/0/pid: no kdamond thread after state on");
 	}
-	snprintf(st->what, sizeof(st->what), "our kdamond 0 (vaddr of pid %s, kdamond pid %d)", pid, st->pid);
+	snprintf(st->what, sizeof(st->what), "our kdamond 0 (vaddr of pid %s, kdamond pid %d)", pid,
+		 st->pid);
 	st->tr.col.max_gap_ns = st->aggr_us ? st->aggr_us * 1000 / 2 : 0;
 	damon_set_wait(st);
 	return damon_trace_follow(&st->tr, st->pid, err, errlen);
@@ -288,8 +294,9 @@ static int damon_pass(struct aging_env *env, unsigned int epoch, char *err, size
 		struct aging_target *tg = &env->targets[t];
 
 		if (!st->paddr) {
-			covered += damon_regions_mark_old(st->regions, st->nregions, threshold, NULL,
-							  (uintptr_t)tg->hva, tg->npages, st->old[t]);
+			covered += damon_regions_mark_old(st->regions, st->nregions, threshold,
+							  NULL, (uintptr_t)tg->hva, tg->npages,
+							  st->old[t]);
 			continue;
 		}
 		/* where the pages are now, right after the aggregation */
@@ -304,7 +311,8 @@ static int damon_pass(struct aging_env *env, unsigned int epoch, char *err, size
 	env->pass_pages_scanned = covered;
 	if (!covered && st->nregions)
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "%s monitors %s %#jx-%#jx (%zu regions): none of the %ju guest pages lies there",
+			    "%s monitors %s %#jx-%#jx (%zu regions): none of the %ju guest pages "
+			    "lies there",
 			    st->what, st->paddr ? "physical addresses" : "addresses",
 			    (uintmax_t)st->regions[0].start,
 			    (uintmax_t)st->regions[st->nregions - 1].end, st->nregions,
@@ -359,10 +367,10 @@ static const struct opt_table damon_options = {
 
 const struct aging_driver_desc aging_driver_damon = {
 	.name = "damon",
-	.help = "DAMON region access counts (damon:damon_aggregated in a private tracefs instance): "
-		"observes a running paddr kdamond read-only, or runs a vaddr kdamond of its own when "
-		"DAMON sysfs is unused; young when nr_accesses > --damon-threshold; a pass waits for "
-		"the next aggregation",
+	.help = "DAMON region access counts (damon:damon_aggregated in a private tracefs "
+		"instance): observes a running paddr kdamond read-only, or runs a vaddr kdamond of "
+		"its own when DAMON sysfs is unused; young when nr_accesses > --damon-threshold; a "
+		"pass waits for the next aggregation",
 	.kind = AGING_YOUNG_OLD,
 	/* not mm.damon: a DAMON_RECLAIM/LRU_SORT kdamond is observed without DAMON sysfs */
 	.requires = NULL,

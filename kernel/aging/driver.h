@@ -40,7 +40,8 @@ struct aging_env {
 	uint64_t total_pages;
 	const void *cfg;		/* the driver's options (desc->options), parsed */
 	bool debug;			/* --debug: say what the kernel shows */
-	struct knob_saver *knobs;	/* host knobs to restore; the caller restores on exit and signals */
+	/* host knobs to restore; the caller restores on exit and signals */
+	struct knob_saver *knobs;
 	void *priv;			/* the driver's state */
 	/* kernel-side figures a driver can report per pass (NAN when unknown) */
 	double pass_pages_scanned;
@@ -51,7 +52,10 @@ struct aging_env {
 };
 
 struct aging_driver_ops {
-	/* Checks the kernel has what it needs: -EOPNOTSUPP with the reason and the knob is a skip. */
+	/*
+	 * Checks the kernel has what it needs: -EOPNOTSUPP with the reason and
+	 * the knob is a skip.
+	 */
 	int (*setup)(struct aging_env *env, char *err, size_t errlen);
 	int (*start)(struct aging_env *env, char *err, size_t errlen);
 	int (*pass)(struct aging_env *env, unsigned int epoch, char *err, size_t errlen);

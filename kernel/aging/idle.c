@@ -59,7 +59,8 @@ static int idle_setup(struct aging_env *env, char *err, size_t errlen)
 		return ret;
 	if (!pagemap_pfn(e))
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "/proc/self/pagemap hides PFNs, which idle page tracking speaks in: run as root (CAP_SYS_ADMIN)");
+			    "/proc/self/pagemap hides PFNs, which idle page tracking speaks in: "
+			    "run as root (CAP_SYS_ADMIN)");
 	/* without it, THP-backed pages would read young forever (tails are not tracked) */
 	st->kpf_fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	st->pfns = calloc(env->total_pages ? env->total_pages : 1, sizeof(*st->pfns));
@@ -125,7 +126,8 @@ static int idle_start(struct aging_env *env, char *err, size_t errlen)
 		idle += st->pfns[i] && page_idle_set_test(&st->set, st->pfns[i]);
 	if (!idle && env->total_pages)
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "none of the %ju guest pages stayed idle after being marked: idle page tracking follows LRU pages only (not hugetlb backing)",
+			    "none of the %ju guest pages stayed idle after being marked: idle page "
+			    "tracking follows LRU pages only (not hugetlb backing)",
 			    (uintmax_t)env->total_pages);
 	return 0;
 }

@@ -27,7 +27,8 @@
 static const char *const memcg_drv_requires[] = { "mm.memcg", NULL };
 
 struct memcg_drv_state {
-	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
+	/* first: the shared verdict (eviction_ops_verdict) finds it */
+	struct eviction ev;
 	struct memcg memcg;
 	bool debug;
 	unsigned int short_passes;	/* the kernel reclaimed less than asked */
@@ -63,12 +64,15 @@ static int memcg_drv_start(struct aging_env *env, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	if (usage < env->total_pages * 4096 / 2)
-		return errf(err, errlen, -EINVAL, "memcg %s holds %" PRIu64 " KiB, less than half of the guest's "
-			    "%" PRIu64 " KiB: guest memory was touched before the driver's setup, or is not "
-			    "charged to a memcg (hugetlb)", st->memcg.dir, usage >> 10, env->total_pages * 4);
+		return errf(err, errlen, -EINVAL,
+			    "memcg %s holds %" PRIu64 " KiB, less than half of the guest's "
+			    "%" PRIu64 " KiB: guest memory was touched before the driver's setup, "
+			    "or is not "
+			    "charged to a memcg (hugetlb)",
+			    st->memcg.dir, usage >> 10, env->total_pages * 4);
 	if (st->debug)
-		fprintf(stderr, "mmubench: memcg: %s (v%d), %" PRIu64 " KiB charged\n", st->memcg.dir,
-			st->memcg.version == MEMCG_V2 ? 2 : 1, usage >> 10);
+		fprintf(stderr, "mmubench: memcg: %s (v%d), %" PRIu64 " KiB charged\n",
+			st->memcg.dir, st->memcg.version == MEMCG_V2 ? 2 : 1, usage >> 10);
 	return 0;
 }
 
@@ -103,9 +107,10 @@ static int memcg_drv_pass(struct aging_env *env, unsigned int epoch, char *err, 
 		return ret;
 	if (st->debug) {
 		memcg_usage(&st->memcg, &u1, NULL, 0);
-		fprintf(stderr, "mmubench: memcg pass %u: asked %" PRIu64 " KiB, usage %" PRIu64 " -> %" PRIu64
-			" KiB, pgscan %.0f\n", epoch + 1, bytes >> 10, u0 >> 10, u1 >> 10,
-			env->pass_pages_scanned);
+		fprintf(stderr,
+			"mmubench: memcg pass %u: asked %" PRIu64 " KiB, usage %" PRIu64
+			" -> %" PRIu64 " KiB, pgscan %.0f\n",
+			epoch + 1, bytes >> 10, u0 >> 10, u1 >> 10, env->pass_pages_scanned);
 	}
 	return 0;
 }
@@ -117,7 +122,8 @@ static void memcg_drv_teardown(struct aging_env *env)
 	if (!st)
 		return;
 	if (st->debug && st->short_passes)
-		fprintf(stderr, "mmubench: memcg: %u passes reclaimed less than asked\n", st->short_passes);
+		fprintf(stderr, "mmubench: memcg: %u passes reclaimed less than asked\n",
+			st->short_passes);
 	eviction_teardown(&st->ev);	/* swapoff first: the pages come back into the memcg */
 	memcg_leave(&st->memcg);
 	free(st);
@@ -135,9 +141,9 @@ static const struct aging_driver_ops memcg_drv_ops = {
 const struct aging_driver_desc aging_driver_memcg = {
 	.name = "memcg",
 	.help = "proactive reclaim of the VMM's own memcg: each pass reclaims --reclaim-pct of "
-		"guest memory (cgroup v2 memory.reclaim; v1 lowers memory.limit_in_bytes and raises "
-		"it back) and the kernel's LRU picks the pages; evicted = old. Creates a temporary "
-		"swapfile when no swap is active",
+		"guest memory (cgroup v2 memory.reclaim; v1 lowers memory.limit_in_bytes and "
+		"raises it back) and the kernel's LRU picks the pages; evicted = old. Creates a "
+		"temporary swapfile when no swap is active",
 	.kind = AGING_EVICTED_KEPT,
 	.requires = memcg_drv_requires,
 	.options = &eviction_options,

@@ -50,7 +50,8 @@
 static const char *const mglru_requires[] = { "mm.mglru", "debugfs.lru_gen", "mm.memcg", NULL };
 
 struct mglru_state {
-	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
+	/* first: the shared verdict (eviction_ops_verdict) finds it */
+	struct eviction ev;
 	struct memcg memcg;
 	bool debug;
 	uint64_t evicted_pages;		/* last pass: pages the histograms lost (MMUBENCH_DEBUG) */
@@ -123,7 +124,8 @@ static void mglru_summarize(struct mglru_state *st, const char *what, const stru
 	char line[512];
 
 	if (off < sizeof(st->summary))
-		off += snprintf(st->summary + off, sizeof(st->summary) - off, "%s%s:", off ? "\n  " : "", what);
+		off += snprintf(st->summary + off, sizeof(st->summary) - off,
+				"%s%s:", off ? "\n  " : "", what);
 	for (int i = 0; i < m->nr_nodes && off < sizeof(st->summary); i++)
 		off += snprintf(st->summary + off, sizeof(st->summary) - off, " [%s]",
 				lru_gen_format_node(&m->nodes[i], line, sizeof(line)));
@@ -131,7 +133,8 @@ static void mglru_summarize(struct mglru_state *st, const char *what, const stru
 
 /* Builds the command for node @n into @cmd; false when the node is to be left alone. */
 typedef bool (*mglru_cmd_fn)(const struct aging_env *env, const struct lru_gen_memcg *m,
-			     const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd, size_t len);
+			     const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd,
+			     size_t len);
 
 /* "+ ID NID MAX_SEQ 1 1": can_swap (6.12) / swappiness 1 (newer), force_scan */
 static bool mglru_age_cmd(const struct aging_env *env, const struct lru_gen_memcg *m,
@@ -151,7 +154,8 @@ static bool mglru_age_cmd(const struct aging_env *env, const struct lru_gen_memc
  * kernel refuses to evict the two youngest generations (MIN_NR_GENS).
  */
 static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_memcg *m,
-			    const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd, size_t len)
+			    const struct lru_gen_node *n, uint64_t memcg_pages, char *cmd,
+			    size_t len)
 {
 	uint64_t want = eviction_params(env)->reclaim_pct * env->total_pages / 100;
 	uint64_t pages = lru_gen_node_pages(n), min = lru_gen_min_seq(n), max = lru_gen_max_seq(n);
@@ -169,7 +173,8 @@ static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_me
 			if (g->seq < min || g->seq + 2 > max)
 				continue;
 			if ((g->anon_gone ? 0 : g->nr_anon) + (g->file_gone ? 0 : g->nr_file)) {
-				snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d", m->id, n->nid, g->seq, sw);
+				snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d", m->id, n->nid,
+					 g->seq, sw);
 				return true;
 			}
 		}
@@ -178,7 +183,8 @@ static bool mglru_evict_cmd(const struct aging_env *env, const struct lru_gen_me
 	nr = (want * pages + memcg_pages - 1) / memcg_pages;
 	if (!nr)
 		return false;
-	snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d %" PRIu64, m->id, n->nid, max - 2, sw, nr);
+	snprintf(cmd, len, "- %" PRIu64 " %d %" PRIu64 " %d %" PRIu64, m->id, n->nid, max - 2, sw,
+		 nr);
 	return true;
 }
 
@@ -208,7 +214,8 @@ static int mglru_each_node(struct mglru_state *st, const struct aging_env *env, 
 		*pages = memcg_pages;
 	for (int i = 0; !ret && i < m->nr_nodes; i++) {
 		n = &m->nodes[i];
-		for (int attempt = 0; n && fn(env, m, n, memcg_pages, cmd, sizeof(cmd)); attempt++) {
+		for (int attempt = 0; n && fn(env, m, n, memcg_pages, cmd, sizeof(cmd));
+		     attempt++) {
 			ret = lru_gen_command(cmd, err, errlen);
 			if (aging && ret == -EEXIST)
 				ret = 0;	/* someone else made the new generation */
@@ -238,9 +245,12 @@ static int mglru_start(struct aging_env *env, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	if (usage < env->total_pages * 4096 / 2)
-		return errf(err, errlen, -EINVAL, "memcg %s holds %" PRIu64 " KiB, less than half of the guest's "
-			    "%" PRIu64 " KiB: guest memory was touched before the driver's setup, or is not "
-			    "charged to a memcg (hugetlb)", st->memcg.dir, usage >> 10, env->total_pages * 4);
+		return errf(err, errlen, -EINVAL,
+			    "memcg %s holds %" PRIu64 " KiB, less than half of the guest's "
+			    "%" PRIu64 " KiB: guest memory was touched before the driver's setup, "
+			    "or is not "
+			    "charged to a memcg (hugetlb)",
+			    st->memcg.dir, usage >> 10, env->total_pages * 4);
 	ret = mglru_snapshot(st, &s, &m, err, errlen);
 	if (ret)
 		return ret;
@@ -257,9 +267,10 @@ static int mglru_start(struct aging_env *env, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	if (st->debug)
-		fprintf(stderr, "mmubench: mglru: memcg %s id %" PRIu64 ", %" PRIu64 " KiB charged, %" PRIu64
-			" pages on its LRUs, aged once\n  %s\n", memcg_lru_gen_path(&st->memcg), id,
-			usage >> 10, pages, st->summary);
+		fprintf(stderr,
+			"mmubench: mglru: memcg %s id %" PRIu64 ", %" PRIu64
+			" KiB charged, %" PRIu64 " pages on its LRUs, aged once\n  %s\n",
+			memcg_lru_gen_path(&st->memcg), id, usage >> 10, pages, st->summary);
 	return 0;
 }
 
@@ -303,9 +314,11 @@ static int mglru_pass(struct aging_env *env, unsigned int epoch, char *err, size
 	mglru_summarize(st, "after", m);
 	st->evicted_pages = aged > mglru_memcg_pages(m) ? aged - mglru_memcg_pages(m) : 0;
 	lru_gen_state_free(&s);
-	fprintf(stderr, "mmubench: mglru pass %u: %" PRIu64 " pages left the LRUs, pgscan %.0f; "
-		"aging %.1f ms, eviction %.1f ms, pagemap %.1f ms\n  %s\n", epoch + 1, st->evicted_pages,
-		env->pass_pages_scanned, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6, st->summary);
+	fprintf(stderr,
+		"mmubench: mglru pass %u: %" PRIu64 " pages left the LRUs, pgscan %.0f; "
+		"aging %.1f ms, eviction %.1f ms, pagemap %.1f ms\n  %s\n",
+		epoch + 1, st->evicted_pages, env->pass_pages_scanned, (t1 - t0) / 1e6,
+		(t2 - t1) / 1e6, (t3 - t2) / 1e6, st->summary);
 	return 0;
 }
 

@@ -24,7 +24,8 @@ static const struct aging_driver_ops none_ops = {
 
 const struct aging_driver_desc aging_driver_none = {
 	.name = "none",
-	.help = "no aging at all; every page judged young (the control: tests the harness and the metric)",
+	.help = "no aging at all; every page judged young (the control: tests the harness and the "
+		"metric)",
 	.kind = AGING_YOUNG_OLD,
 	.ops = &none_ops,
 };

@@ -30,7 +30,8 @@
 #define PAGEOUT_IOV_MAX 1024	/* UIO_MAXIOV */
 
 struct pageout_state {
-	struct eviction ev;		/* first: the shared verdict (eviction_ops_verdict) finds it */
+	/* first: the shared verdict (eviction_ops_verdict) finds it */
+	struct eviction ev;
 	int pidfd;
 };
 EVICTION_STATE_FIRST(struct pageout_state, ev);
@@ -49,7 +50,8 @@ static int pageout_setup(struct aging_env *env, char *err, size_t errlen)
 	env->priv = st;
 	st->pidfd = syscall(SYS_pidfd_open, getpid(), 0);
 	if (st->pidfd < 0)
-		return errf(err, errlen, -EOPNOTSUPP, "pidfd_open: %s (Linux 5.3+)", strerror(errno));
+		return errf(err, errlen, -EOPNOTSUPP, "pidfd_open: %s (Linux 5.3+)",
+			    strerror(errno));
 	return eviction_setup(&st->ev, env, err, errlen);
 }
 
@@ -66,7 +68,8 @@ static int pageout_batch(struct pageout_state *st, struct aging_env *env, int t,
 	uint64_t end = ((char *)iov[n - 1].iov_base + iov[n - 1].iov_len - hva) / 4096;
 
 	if (syscall(SYS_process_madvise, st->pidfd, iov, n, MADV_PAGEOUT, 0) < 0)
-		return errf(err, errlen, -errno, "process_madvise(MADV_PAGEOUT): %s", strerror(errno));
+		return errf(err, errlen, -errno, "process_madvise(MADV_PAGEOUT): %s",
+			    strerror(errno));
 	return eviction_mark(&st->ev, env, t, first, end, err, errlen);
 }
 

@@ -101,7 +101,8 @@ static int backing_hugetlb_map(struct backing *b, uint64_t size, const char *pat
 			    "hugetlb backing: no 2M hugetlb pool (CONFIG_HUGETLBFS, %s)", pool);
 	if (free_pages < need)
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "hugetlb backing: needs %llu free 2M pages, the pool has %llu (sysctl vm.nr_hugepages=%llu)",
+			    "hugetlb backing: needs %llu free 2M pages, the pool has %llu (sysctl "
+			    "vm.nr_hugepages=%llu)",
 			    (unsigned long long)need, (unsigned long long)free_pages,
 			    (unsigned long long)need);
 	p = mmap(NULL, need * HUGE_2M, PROT_READ | PROT_WRITE,
@@ -178,7 +179,8 @@ static int backing_gmem_map(struct backing *b, uint64_t size, const char *path,
 
 	if (!kvm_check_cap(vm, KVM_CAP_GUEST_MEMFD))
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "guest_memfd backing: KVM_CAP_GUEST_MEMFD is not reported (Linux 6.8+ with CONFIG_KVM_GUEST_MEMFD)");
+			    "guest_memfd backing: KVM_CAP_GUEST_MEMFD is not reported (Linux 6.8+ "
+			    "with CONFIG_KVM_GUEST_MEMFD)");
 	/* an ordinary VM can only use guest_memfd that the host can mmap (Linux 6.18+) */
 	for (size_t i = 0; i < ARRAY_SIZE(tries) && fd < 0; i++) {
 		struct kvm_create_guest_memfd req = { .size = size, .flags = tries[i] };
@@ -189,7 +191,8 @@ static int backing_gmem_map(struct backing *b, uint64_t size, const char *path,
 	}
 	if (fd < 0)
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "guest_memfd backing: KVM_CREATE_GUEST_MEMFD with GUEST_MEMFD_FLAG_MMAP: %s (needs Linux 6.18+)",
+			    "guest_memfd backing: KVM_CREATE_GUEST_MEMFD with "
+			    "GUEST_MEMFD_FLAG_MMAP: %s (needs Linux 6.18+)",
 			    strerror(-ret));
 	ret = backing_mmap_aligned(b, size, MAP_SHARED, fd, err, errlen);
 	if (ret) {
@@ -264,12 +267,14 @@ int backing_check_path(const char *path, uint64_t size, char *err, size_t errlen
 
 	if (!path)
 		return errf(err, errlen, -EINVAL,
-			    "--backing file needs --backing-path DIR (a directory on the filesystem to test)");
+			    "--backing file needs --backing-path DIR (a directory on the "
+			    "filesystem to test)");
 	if (stat(path, &st))
 		return errf(err, errlen, -ENOENT, "--backing-path %s: %s", path, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return errf(err, errlen, -EINVAL,
-			    "--backing-path %s is not a directory (mmubench creates unlinked files there)",
+			    "--backing-path %s is not a directory (mmubench creates unlinked files "
+			    "there)",
 			    path);
 	return 0;
 }
@@ -347,7 +352,8 @@ int backing_probe_hugetlb(struct json_object *o)
 			jsonobj_put_int(s, "free_hugepages", free_pages);
 			if (!nr) {
 				if (kb == dflt)
-					snprintf(hint, sizeof(hint), "empty pool: sysctl vm.nr_hugepages=N");
+					snprintf(hint, sizeof(hint),
+						 "empty pool: sysctl vm.nr_hugepages=N");
 				else
 					snprintf(hint, sizeof(hint), "empty pool: echo N > "
 						 BACKING_HUGEPAGES_DIR "/%s/nr_hugepages", d);

@@ -89,7 +89,8 @@ int kvm_vm_create(struct kvm_vm **out, char *err, size_t errlen)
 		vm->cpuid = NULL;
 		if (ret != -E2BIG || nent > 4096) {
 			kvm_vm_destroy(vm);
-			return errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s", strerror(-ret));
+			return errf(err, errlen, ret, "KVM_GET_SUPPORTED_CPUID: %s",
+				    strerror(-ret));
 		}
 		nent *= 2;
 	}
@@ -151,7 +152,8 @@ static int kvm_memslot_commit(struct kvm_vm *vm, struct kvm_memslot *s, uint64_t
 	if (ret < 0) {
 		ret = -errno;
 		return errf(err, errlen, ret,
-			    "KVM_SET_USER_MEMORY_REGION slot %u (gpa 0x%llx, %llu bytes, flags 0x%x): %s",
+			    "KVM_SET_USER_MEMORY_REGION slot %u (gpa 0x%llx, %llu bytes, flags "
+			    "0x%x): %s",
 			    s->slot, (unsigned long long)s->gpa, (unsigned long long)size,
 			    s->flags, strerror(-ret));
 	}
@@ -233,12 +235,14 @@ int kvm_vcpu_create(struct kvm_vm *vm, int index, struct kvm_vcpu **out, char *e
 		ret = -errno;
 		close(vcpu->fd);
 		free(vcpu);
-		return errf(err, errlen, ret, "mmap of kvm_run for vCPU %d: %s", index, strerror(-ret));
+		return errf(err, errlen, ret, "mmap of kvm_run for vCPU %d: %s", index,
+			    strerror(-ret));
 	}
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, vm->cpuid) < 0) {
 		ret = -errno;
 		kvm_vcpu_destroy(vcpu);
-		return errf(err, errlen, ret, "KVM_SET_CPUID2 on vCPU %d: %s", index, strerror(-ret));
+		return errf(err, errlen, ret, "KVM_SET_CPUID2 on vCPU %d: %s", index,
+			    strerror(-ret));
 	}
 	*out = vcpu;
 	return 0;
@@ -315,7 +319,8 @@ int kvm_vcpu_enter_long_mode(struct kvm_vcpu *vcpu, const struct kvm_long_mode *
 
 	if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) < 0) {
 		ret = -errno;
-		return errf(err, errlen, ret, "KVM_GET_SREGS on vCPU %d: %s", vcpu->index, strerror(-ret));
+		return errf(err, errlen, ret, "KVM_GET_SREGS on vCPU %d: %s", vcpu->index,
+			    strerror(-ret));
 	}
 	sregs.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG;
 	sregs.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
@@ -348,7 +353,8 @@ int kvm_vcpu_enter_long_mode(struct kvm_vcpu *vcpu, const struct kvm_long_mode *
 	regs.rflags = X86_RFLAGS_FIXED | (user ? X86_RFLAGS_IOPL3 : 0);
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0) {
 		ret = -errno;
-		return errf(err, errlen, ret, "KVM_SET_REGS on vCPU %d: %s", vcpu->index, strerror(-ret));
+		return errf(err, errlen, ret, "KVM_SET_REGS on vCPU %d: %s", vcpu->index,
+			    strerror(-ret));
 	}
 	return 0;
 }

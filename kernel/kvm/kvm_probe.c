@@ -101,16 +101,21 @@ static int kvm_probe_open(char *why, size_t len, int *api)
 		e = errno;
 		switch (e) {
 		case ENOENT:
-			snprintf(why, len, "no /dev/kvm: load kvm_intel or kvm_amd (modprobe kvm_intel / modprobe kvm_amd), or build the kernel with CONFIG_KVM");
+			snprintf(why, len,
+				 "no /dev/kvm: load kvm_intel or kvm_amd (modprobe kvm_intel / "
+				 "modprobe kvm_amd), or build the kernel with CONFIG_KVM");
 			break;
 		case EACCES:
 		case EPERM:
-			snprintf(why, len, "cannot open /dev/kvm: %s: run as root or as a user in group kvm",
+			snprintf(why, len,
+				 "cannot open /dev/kvm: %s: run as root or as a user in group kvm",
 				 strerror(e));
 			break;
 		case ENXIO:
 		case ENODEV:
-			snprintf(why, len, "cannot open /dev/kvm: %s: no KVM module is loaded: load kvm_intel or kvm_amd",
+			snprintf(why, len,
+				 "cannot open /dev/kvm: %s: no KVM module is loaded: load "
+				 "kvm_intel or kvm_amd",
 				 strerror(e));
 			break;
 		default:
@@ -128,7 +133,9 @@ static int kvm_probe_open(char *why, size_t len, int *api)
 	}
 	*api = v;
 	if (v != KVM_PROBE_API_VERSION) {
-		snprintf(why, len, "/dev/kvm has KVM API version %d, mmubench needs %d: use a mainline-compatible KVM",
+		snprintf(why, len,
+			 "/dev/kvm has KVM API version %d, mmubench needs %d: use a "
+			 "mainline-compatible KVM",
 			 v, KVM_PROBE_API_VERSION);
 		close(fd);
 		return -EPROTO;
@@ -181,15 +188,22 @@ int kvm_probe_tdp(struct json_object *o, enum kvm_flavour f)
 	jsonobj_put_str(o, "tdp_mmu", mmu_param);
 	switch (f) {
 	case KVM_FLAVOUR_PVM:
-		jsonobj_put_str(o, "hint", "PVM always uses shadow paging; TDP needs kvm_intel (ept=1) or kvm_amd (npt=1) on a CPU with VMX or SVM, e.g. the QEMU rig with -cpu EPYC,+svm,+npt");
+		jsonobj_put_str(o, "hint",
+				"PVM always uses shadow paging; TDP needs kvm_intel (ept=1) or "
+				"kvm_amd (npt=1) on a CPU with VMX or SVM, e.g. the QEMU rig with "
+				"-cpu EPYC,+svm,+npt");
 		break;
 	case KVM_FLAVOUR_VMX:
 		if (!tdp)
-			jsonobj_put_str(o, "hint", "modprobe -r kvm_intel && modprobe kvm_intel ept=1 (needs EPT in the CPU)");
+			jsonobj_put_str(o, "hint",
+					"modprobe -r kvm_intel && modprobe kvm_intel ept=1 (needs "
+					"EPT in the CPU)");
 		break;
 	case KVM_FLAVOUR_SVM:
 		if (!tdp)
-			jsonobj_put_str(o, "hint", "modprobe -r kvm_amd && modprobe kvm_amd npt=1 (needs NPT in the CPU)");
+			jsonobj_put_str(o, "hint",
+					"modprobe -r kvm_amd && modprobe kvm_amd npt=1 (needs NPT "
+					"in the CPU)");
 		break;
 	default:
 		jsonobj_put_str(o, "hint", "no KVM module loaded: modprobe kvm_intel or kvm_amd");
@@ -274,7 +288,8 @@ static const struct kvm_probe_cap kvm_probe_cap_table[] = {
 	{ "USER_MEMORY2", KVM_CAP_USER_MEMORY2, true, NULL,
 	  "KVM_SET_USER_MEMORY_REGION2: Linux 6.8+" },
 	{ "GUEST_MEMFD", KVM_CAP_GUEST_MEMFD, true, NULL,
-	  "guest_memfd: Linux 6.8+; before 6.18, x86 offers it only to VM types with private memory (KVM_X86_SW_PROTECTED_VM with CONFIG_KVM_SW_PROTECTED_VM, SNP, TDX)" },
+	  "guest_memfd: Linux 6.8+; before 6.18, x86 offers it only to VM types with private "
+	  "memory (KVM_X86_SW_PROTECTED_VM with CONFIG_KVM_SW_PROTECTED_VM, SNP, TDX)" },
 	{ "GUEST_MEMFD_FLAGS", KVM_CAP_GUEST_MEMFD_FLAGS, true,
 	  "flags: 1 MMAP, 2 INIT_SHARED",
 	  "mmap()able guest_memfd for ordinary VMs: Linux 6.18+" },
@@ -291,7 +306,8 @@ static const struct kvm_probe_cap kvm_probe_cap_table[] = {
 	{ "MAX_VCPUS", KVM_CAP_MAX_VCPUS, false, "max vCPUs per VM", NULL },
 	{ "MAX_VCPU_ID", KVM_CAP_MAX_VCPU_ID, false, "max vCPU id + 1", NULL },
 	{ "NR_MEMSLOTS", KVM_CAP_NR_MEMSLOTS, false, "memslots per address space", NULL },
-	{ "MULTI_ADDRESS_SPACE", KVM_CAP_MULTI_ADDRESS_SPACE, false, "address spaces (2 with SMM)", NULL },
+	{ "MULTI_ADDRESS_SPACE", KVM_CAP_MULTI_ADDRESS_SPACE, false, "address spaces (2 with SMM)",
+	  NULL },
 	{ "TSC_CONTROL", KVM_CAP_TSC_CONTROL, true, NULL,
 	  "KVM_SET_TSC_KHZ: needs hardware TSC scaling" },
 	{ "VM_TSC_CONTROL", KVM_CAP_VM_TSC_CONTROL, true, NULL,
@@ -301,7 +317,8 @@ static const struct kvm_probe_cap kvm_probe_cap_table[] = {
 	{ "X86_DISABLE_EXITS", KVM_CAP_X86_DISABLE_EXITS, false,
 	  "exits that can be disabled: 1 MWAIT, 2 HLT, 4 PAUSE, 8 CSTATE", NULL },
 	{ "VM_DISABLE_NX_HUGE_PAGES", KVM_CAP_VM_DISABLE_NX_HUGE_PAGES, true, NULL,
-	  "Linux 6.0+; otherwise boot with kvm.nx_huge_pages=off to keep 2M mappings of executable pages" },
+	  "Linux 6.0+; otherwise boot with kvm.nx_huge_pages=off to keep 2M mappings of executable "
+	  "pages" },
 	{ "NESTED_STATE", KVM_CAP_NESTED_STATE, true, "max nested state size, bytes",
 	  "nested virtualization: kvm_intel or kvm_amd with nested=1" },
 	{ "IMMEDIATE_EXIT", KVM_CAP_IMMEDIATE_EXIT, true, NULL, "kvm_run.immediate_exit" },
@@ -372,7 +389,10 @@ static struct json_object *kvm_probe_nested(enum kvm_flavour f)
 			 m, m, kvm_probe_cpu_has_flag(flag) ? "" : " (the CPU must offer it too)");
 		jsonobj_put_str(o, "hint", hint);
 	} else {
-		jsonobj_put_str(o, "hint", "nested L2 needs kvm_intel or kvm_amd with nested=1 (PVM has no nested virtualization); e.g. the QEMU rig with -cpu EPYC,+svm,+npt");
+		jsonobj_put_str(o, "hint",
+				"nested L2 needs kvm_intel or kvm_amd with nested=1 (PVM has no "
+				"nested virtualization); e.g. the QEMU rig with -cpu "
+				"EPYC,+svm,+npt");
 	}
 	return o;
 }
@@ -402,7 +422,9 @@ int kvm_probe(struct json_object *o)
 		jsonobj_put_bool(vmo, "created", vm >= 0);
 		if (vm < 0) {
 			jsonobj_put_fmt(vmo, "error", "KVM_CREATE_VM: %s", strerror(errno));
-			jsonobj_put_str(vmo, "hint", "capabilities below are /dev/kvm's answers, not a VM's; check dmesg for why KVM refused the VM");
+			jsonobj_put_str(vmo, "hint",
+					"capabilities below are /dev/kvm's answers, not a VM's; "
+					"check dmesg for why KVM refused the VM");
 		}
 		json_object_object_add(o, "vm", vmo);
 		json_object_object_add(o, "capabilities", kvm_probe_caps(kvm, vm));

@@ -29,8 +29,8 @@ int kvm_stats_open(int fd, struct kvm_stats **out, char *err, size_t errlen)
 	if (s->fd < 0) {
 		ret = -errno;
 		free(s);
-		return errf(err, errlen, ret, "KVM_GET_STATS_FD: %s (needs KVM_CAP_BINARY_STATS_FD)",
-			    strerror(-ret));
+		return errf(err, errlen, ret,
+			    "KVM_GET_STATS_FD: %s (needs KVM_CAP_BINARY_STATS_FD)", strerror(-ret));
 	}
 	if (pread(s->fd, &s->header, sizeof(s->header), 0) != sizeof(s->header))
 		goto bad;

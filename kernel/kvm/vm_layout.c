@@ -91,7 +91,8 @@ uint64_t vm_heap_alloc(struct vm_layout *l, uint64_t size)
 _Static_assert(GUEST_GDT_GPA + KVM_GDT_TSS_SIZE <= GUEST_IDT_GPA, "GDT and TSS overlap the IDT");
 _Static_assert(GUEST_IDT_GPA + GUEST_IDT_VECTORS * 16 <= GUEST_EXC_STACK_TOP - 8192,
 	       "the IDT overlaps the exception stack");
-_Static_assert(GUEST_EXC_STACK_TOP <= GUEST_DF_STACK_TOP - 8192 && GUEST_DF_STACK_TOP <= GUEST_CODE_GPA,
+_Static_assert(GUEST_EXC_STACK_TOP <= GUEST_DF_STACK_TOP - 8192 &&
+		       GUEST_DF_STACK_TOP <= GUEST_CODE_GPA,
 	       "the double-fault stack overlaps");
 
 /* The IDT to the guest's exception stubs, and the stack a CPL3 guest switches to for them. */

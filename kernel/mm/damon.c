@@ -57,26 +57,38 @@ int damon_find_running(struct damon_kdamond *k, bool *free_sysfs, char *why, siz
 	uint64_t n, v;
 
 	*free_sysfs = false;
-	snprintf(why, len, "no DAMON sysfs (" DAMON_KDAMONDS "): " DAMON_HINT ", and tracefs (CONFIG_TRACING)");
+	snprintf(why, len,
+		 "no DAMON sysfs (" DAMON_KDAMONDS "): " DAMON_HINT ", and tracefs "
+								    "(CONFIG_TRACING)");
 	if (sysfs_read_u64(DAMON_KDAMONDS "/nr_kdamonds", &n) == 0) {
 		*free_sysfs = n == 0;
 		if (n)
-			snprintf(why, len, "DAMON sysfs has %ju kdamond(s), none on: mmubench does not reconfigure them (writing nr_kdamonds drops their configuration); turn one on with paddr operations, or write 0 to " DAMON_KDAMONDS "/nr_kdamonds",
+			snprintf(why, len,
+				 "DAMON sysfs has %ju kdamond(s), none on: mmubench does not "
+				 "reconfigure them (writing nr_kdamonds drops their "
+				 "configuration); turn one on with paddr operations, or write 0 "
+				 "to " DAMON_KDAMONDS "/nr_kdamonds",
 				 (uintmax_t)n);
 		for (int i = 0; i < (int)n; i++) {
 			if (damon_read_str(buf, sizeof(buf), DAMON_KDAMONDS "/%d/state", i) < 0 ||
 			    strcmp(buf, "on"))
 				continue;
-			if (damon_read_str(ops, sizeof(ops), DAMON_KDAMONDS "/%d/contexts/0/operations", i) < 0)
+			if (damon_read_str(ops, sizeof(ops),
+					   DAMON_KDAMONDS "/%d/contexts/0/operations", i) < 0)
 				snprintf(ops, sizeof(ops), "unknown");
 			if (strcmp(ops, "paddr")) {
-				snprintf(why, len, "kdamond %d runs with %s operations on targets of its own (only a paddr kdamond can be observed for our pages), and DAMON sysfs is not free for one of ours",
+				snprintf(why, len,
+					 "kdamond %d runs with %s operations on targets of its own "
+					 "(only a paddr kdamond can be observed for our pages), "
+					 "and DAMON sysfs is not free for one of ours",
 					 i, ops);
 				continue;
 			}
 			v = damon_kdamond_num(i, "pid", 0);
 			if (!v || v > INT_MAX) {
-				snprintf(why, len, "kdamond %d is on, but " DAMON_KDAMONDS "/%d/pid has no thread id",
+				snprintf(why, len,
+					 "kdamond %d is on, but " DAMON_KDAMONDS "/%d/pid has no "
+										 "thread id",
 					 i, i);
 				continue;
 			}
@@ -89,19 +101,23 @@ int damon_find_running(struct damon_kdamond *k, bool *free_sysfs, char *why, siz
 		}
 	}
 	for (size_t m = 0; m < ARRAY_SIZE(modules); m++) {
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/enabled", modules[m]) < 0 ||
+		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/enabled",
+				   modules[m]) < 0 ||
 		    (buf[0] != 'Y' && buf[0] != 'y'))
 			continue;
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/kdamond_pid", modules[m]) < 0 ||
+		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/kdamond_pid",
+				   modules[m]) < 0 ||
 		    parse_u64(buf, &v) || !v || v > INT_MAX)
 			continue;
 		k->kdamond = -1;
 		k->pid = v;
 		k->ntargets = 1;
 		k->aggr_us = 0;
-		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/aggr_interval", modules[m]) >= 0)
+		if (damon_read_str(buf, sizeof(buf), "/sys/module/%s/parameters/aggr_interval",
+				   modules[m]) >= 0)
 			parse_u64(buf, &k->aggr_us);
-		snprintf(k->what, sizeof(k->what), "%s's kdamond (paddr, pid %d)", modules[m], k->pid);
+		snprintf(k->what, sizeof(k->what), "%s's kdamond (paddr, pid %d)", modules[m],
+			 k->pid);
 		return 1;
 	}
 	return 0;
@@ -140,6 +156,8 @@ int damon_probe(struct json_object *o)
 	if (!sysfs)
 		jsonobj_put_str(o, "hint", DAMON_HINT);
 	else if (running)
-		jsonobj_put_str(o, "note", "a kdamond is already running: mmubench leaves it alone and observes it through damon:damon_aggregated");
+		jsonobj_put_str(o, "note",
+				"a kdamond is already running: mmubench leaves it alone and "
+				"observes it through damon:damon_aggregated");
 	return 0;
 }

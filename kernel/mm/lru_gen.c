@@ -204,7 +204,8 @@ int lru_gen_parse(const char *text, struct lru_gen_state *out, char *err, size_t
 				if (t[0].mark || t[1].mark || (t[2].mark && t[2].mark != 'x') ||
 				    (t[3].mark && t[3].mark != 'x'))
 					return lru_gen_bad(err, errlen, no, line, end - line,
-							   "only page counts may carry a mark ('x')");
+							   "only page counts may carry a mark "
+							   "('x')");
 				if (g && t[0].val <= g->seq)
 					return lru_gen_bad(err, errlen, no, line, end - line,
 							   "generations out of order");
@@ -268,7 +269,8 @@ int lru_gen_read_file(const char *path, char **text, char *err, size_t errlen)
 		e = errno;
 		free(buf);
 		return errf(err, errlen, -e, "cannot open %s: %s%s", path, strerror(e),
-			    e == ENOENT ? " (CONFIG_LRU_GEN=y; mount -t debugfs nodev /sys/kernel/debug)" : "");
+			    e == ENOENT ? " (CONFIG_LRU_GEN=y; mount -t debugfs nodev "
+					  "/sys/kernel/debug)" : "");
 	}
 	for (;;) {
 		if (len + 1 == cap) {
@@ -365,8 +367,9 @@ const char *lru_gen_format_node(const struct lru_gen_node *n, char *buf, size_t 
 	for (int i = 0; i < n->nr_gens && off < len; i++) {
 		const struct lru_gen_gen *g = &n->gens[i];
 
-		off += snprintf(buf + off, len - off, "%s %" PRIu64 "(%" PRIu64 "ms) %" PRIu64 "+%" PRIu64,
-				i ? " |" : "", g->seq, g->age_ms, g->nr_anon, g->nr_file);
+		off += snprintf(buf + off, len - off,
+				"%s %" PRIu64 "(%" PRIu64 "ms) %" PRIu64 "+%" PRIu64, i ? " |" : "",
+				g->seq, g->age_ms, g->nr_anon, g->nr_file);
 	}
 	return buf;
 }
@@ -383,7 +386,8 @@ int lru_gen_command(const char *cmd, char *err, size_t errlen)
 		e = errno;
 		return errf(err, errlen, -e, "lru_gen command \"%s\": cannot open %s: %s%s", cmd,
 			    LRU_GEN_DEBUGFS, strerror(e),
-			    e == ENOENT ? " (CONFIG_LRU_GEN=y; mount -t debugfs nodev /sys/kernel/debug)" : "");
+			    e == ENOENT ? " (CONFIG_LRU_GEN=y; mount -t debugfs nodev "
+					  "/sys/kernel/debug)" : "");
 	}
 	do {
 		r = write(fd, cmd, n);
@@ -394,8 +398,8 @@ int lru_gen_command(const char *cmd, char *err, size_t errlen)
 		return 0;
 	switch (e) {
 	case EINVAL:
-		why = " (usually a stale generation number: the generations moved since lru_gen was "
-		      "read; else no such memcg or node, or a malformed command)";
+		why = " (usually a stale generation number: the generations moved since lru_gen "
+		      "was read; else no such memcg or node, or a malformed command)";
 		break;
 	case EEXIST:
 		why = " (another aging pass created that generation first)";

@@ -64,7 +64,8 @@ struct lru_gen_node {
 
 struct lru_gen_memcg {
 	uint64_t id;		/* what commands take (mem_cgroup_id) */
-	char *path;		/* cgroup path in the memory hierarchy: "/", "/a/b"; "" without memcg */
+	/* cgroup path in the memory hierarchy: "/", "/a/b"; "" without memcg */
+	char *path;
 	int nr_nodes;
 	struct lru_gen_node *nodes;
 };

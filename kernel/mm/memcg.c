@@ -154,7 +154,8 @@ int memcg_enter(struct memcg *m, struct knob_saver *knobs, char *err, size_t err
 	if (m->version == MEMCG_NONE && memcg_find_mount(true, mnt, sizeof(mnt)))
 		m->version = MEMCG_V1;
 	if (m->version == MEMCG_NONE)
-		return errf(err, errlen, -EOPNOTSUPP, "no memory cgroup controller (neither in cgroup v2's "
+		return errf(err, errlen, -EOPNOTSUPP,
+			    "no memory cgroup controller (neither in cgroup v2's "
 			    "cgroup.controllers nor a v1 memory mount); hint: " MEMCG_HINT);
 
 	if (m->version == MEMCG_V2) {
@@ -162,7 +163,9 @@ int memcg_enter(struct memcg *m, struct knob_saver *knobs, char *err, size_t err
 		if (!memcg_file_has_word(path, "memory")) {
 			ret = memcg_knob_set(knobs, path, "+memory", "-memory");
 			if (ret)
-				return errf(err, errlen, ret, "enabling the memory controller: writing +memory to %s: %s",
+				return errf(err, errlen, ret,
+					    "enabling the memory controller: writing +memory to "
+					    "%s: %s",
 					    path, strerror(-ret));
 		}
 	}
@@ -201,7 +204,8 @@ int memcg_enter(struct memcg *m, struct knob_saver *knobs, char *err, size_t err
 
 	ret = sysfs_write(m->procs, m->pid);
 	if (ret) {
-		errf(err, errlen, ret, "moving process %s into %s: %s", m->pid, m->procs, strerror(-ret));
+		errf(err, errlen, ret, "moving process %s into %s: %s", m->pid, m->procs,
+		     strerror(-ret));
 		memcg_leave(m);
 		return ret;
 	}
@@ -210,8 +214,9 @@ int memcg_enter(struct memcg *m, struct knob_saver *knobs, char *err, size_t err
 	/* what the kernel now says is our cgroup is what lru_gen prints (cgroup_path) */
 	ret = memcg_self_path(m->version, now, sizeof(now));
 	if (ret || !memcg_ends_with(now, m->dir + strlen(mnt))) {
-		errf(err, errlen, ret ? ret : -EIO, "after moving into %s, /proc/self/cgroup says %s",
-		     m->dir, ret ? strerror(-ret) : now);
+		errf(err, errlen, ret ? ret : -EIO,
+		     "after moving into %s, /proc/self/cgroup says %s", m->dir,
+		     ret ? strerror(-ret) : now);
 		memcg_leave(m);
 		return ret ? ret : -EIO;
 	}
@@ -269,9 +274,11 @@ int memcg_reclaim(struct memcg *m, uint64_t bytes, int swappiness, char *err, si
 			ret = sysfs_write(path, val);
 		}
 		if (ret == -EAGAIN)
-			return errf(err, errlen, ret, "%s: reclaimed less than %" PRIu64 " bytes", path, bytes);
+			return errf(err, errlen, ret, "%s: reclaimed less than %" PRIu64 " bytes",
+				    path, bytes);
 		if (ret)
-			return errf(err, errlen, ret, "writing \"%s\" to %s: %s%s", val, path, strerror(-ret),
+			return errf(err, errlen, ret, "writing \"%s\" to %s: %s%s", val, path,
+				    strerror(-ret),
 				    ret == -ENOENT ? " (memory.reclaim needs Linux 5.19)" : "");
 		return 0;
 	}
@@ -281,7 +288,8 @@ int memcg_reclaim(struct memcg *m, uint64_t bytes, int swappiness, char *err, si
 		snprintf(val, sizeof(val), "%d", swappiness);
 		ret = sysfs_write(path, val);
 		if (ret)
-			return errf(err, errlen, ret, "writing %s to %s: %s", val, path, strerror(-ret));
+			return errf(err, errlen, ret, "writing %s to %s: %s", val, path,
+				    strerror(-ret));
 		m->last_swappiness = swappiness;
 	}
 	ret = memcg_usage(m, &usage, err, errlen);
@@ -294,11 +302,14 @@ int memcg_reclaim(struct memcg *m, uint64_t bytes, int swappiness, char *err, si
 	ret = sysfs_write(path, val);
 	ret2 = sysfs_write(path, "-1");
 	if (ret2)
-		return errf(err, errlen, ret2, "setting %s back to unlimited: %s (the VMM stays limited "
-			    "to %s bytes)", path, strerror(-ret2), ret ? "its old" : val);
+		return errf(err, errlen, ret2,
+			    "setting %s back to unlimited: %s (the VMM stays limited "
+			    "to %s bytes)",
+			    path, strerror(-ret2), ret ? "its old" : val);
 	if (ret == -EBUSY)
-		return errf(err, errlen, -EAGAIN, "%s: could not reclaim %" PRIu64 " bytes (from %" PRIu64 ")",
-			    path, bytes, usage);
+		return errf(err, errlen, -EAGAIN,
+			    "%s: could not reclaim %" PRIu64 " bytes (from %" PRIu64 ")", path,
+			    bytes, usage);
 	if (ret)
 		return errf(err, errlen, ret, "writing %s to %s: %s", val, path, strerror(-ret));
 	return 0;

@@ -49,11 +49,15 @@ struct memcg {
 	char procs[PATH_MAX];		/* its cgroup.procs */
 	char orig_procs[PATH_MAX];	/* cgroup.procs of the cgroup we came from */
 	char root_procs[PATH_MAX];	/* the hierarchy root's, when the first move back fails */
-	char lru_path[PATH_MAX];	/* our path as lru_gen (cgroup_path) shows it: "/mmubench-<pid>" */
+	/* our path as lru_gen (cgroup_path) shows it: "/mmubench-<pid>" */
+	char lru_path[PATH_MAX];
 };
 
-#define MEMCG_HINT	"CONFIG_MEMCG=y, then mount -t cgroup2 none /sys/fs/cgroup (or the v1 memory controller)"
-#define MEMCG_V1_HINT	"memory is a v1 controller here (memory.limit_in_bytes; no memory.reclaim): boot with cgroup_no_v1=memory or systemd.unified_cgroup_hierarchy=1 for v2"
+#define MEMCG_HINT \
+	"CONFIG_MEMCG=y, then mount -t cgroup2 none /sys/fs/cgroup (or the v1 memory controller)"
+#define MEMCG_V1_HINT \
+	"memory is a v1 controller here (memory.limit_in_bytes; no memory.reclaim): boot with " \
+	"cgroup_no_v1=memory or systemd.unified_cgroup_hierarchy=1 for v2"
 
 /*
  * Creates the memcg and moves the whole process (cgroup.procs) into it.
@@ -95,7 +99,10 @@ int memcg_reclaim(struct memcg *m, uint64_t bytes, int swappiness, char *err, si
 /* Bytes charged (v2 memory.current, v1 memory.usage_in_bytes). */
 int memcg_usage(const struct memcg *m, uint64_t *bytes, char *err, size_t errlen);
 
-/* A counter of memory.stat ("pgscan", "pgsteal", "anon"...): -ENOENT when absent (v1 has no pgscan). */
+/*
+ * A counter of memory.stat ("pgscan", "pgsteal", "anon"...): -ENOENT when
+ * absent (v1 has no pgscan).
+ */
 int memcg_stat(const struct memcg *m, const char *key, uint64_t *val);
 
 /* Our path as /sys/kernel/debug/lru_gen shows it ("/mmubench-<pid>"). */

@@ -198,7 +198,8 @@ int page_idle_open(char *err, size_t errlen)
 	if (fd >= 0)
 		return fd;
 	if (errno == ENOENT)
-		return errf(err, errlen, -EOPNOTSUPP, "no %s: %s", PAGE_IDLE_BITMAP, PAGE_IDLE_HINT);
+		return errf(err, errlen, -EOPNOTSUPP, "no %s: %s", PAGE_IDLE_BITMAP,
+			    PAGE_IDLE_HINT);
 	if (errno == EACCES || errno == EPERM)
 		return errf(err, errlen, -EOPNOTSUPP, "%s: %s: run as root", PAGE_IDLE_BITMAP,
 			    strerror(errno));

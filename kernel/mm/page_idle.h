@@ -22,7 +22,8 @@
 #include <sys/types.h>
 
 #define PAGE_IDLE_BITMAP	"/sys/kernel/mm/page_idle/bitmap"
-#define PAGE_IDLE_HINT		"CONFIG_IDLE_PAGE_TRACKING=y (Debian kernels lack it: build from a source tree)"
+#define PAGE_IDLE_HINT \
+	"CONFIG_IDLE_PAGE_TRACKING=y (Debian kernels lack it: build from a source tree)"
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
 #define PAGE_IDLE_KPF_COMPOUND_HEAD	(1ull << 15)

@@ -90,7 +90,8 @@ int pagemap_probe_scan(struct json_object *o)
 		ret = ioctl(fd, PAGEMAP_SCAN, &arg);
 		jsonobj_put_bool(o, "present", ret >= 0);
 		if (ret < 0)
-			jsonobj_put_fmt(o, "hint", "PAGEMAP_SCAN (%s): Linux 6.7+", strerror(errno));
+			jsonobj_put_fmt(o, "hint", "PAGEMAP_SCAN (%s): Linux 6.7+",
+					strerror(errno));
 	} else {
 		jsonobj_put_bool(o, "present", false);
 		jsonobj_put_str(o, "hint", "cannot open /proc/self/pagemap: " PAGEMAP_HINT);

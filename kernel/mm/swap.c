@@ -69,7 +69,8 @@ int swap_ensure(struct swap *s, uint64_t bytes, const char *dir, char *err, size
 	ret = posix_fallocate(fd, 0, bytes);
 	close(fd);
 	if (ret) {
-		ret = errf(err, errlen, -ret, "fallocate %" PRIu64 " bytes for %s: %s (use --swap-dir on ext4 or xfs)",
+		ret = errf(err, errlen, -ret,
+			   "fallocate %" PRIu64 " bytes for %s: %s (use --swap-dir on ext4 or xfs)",
 			   bytes, s->path, strerror(ret));
 		goto fail;
 	}
@@ -80,7 +81,8 @@ int swap_ensure(struct swap *s, uint64_t bytes, const char *dir, char *err, size
 	}
 	if (swapon(s->path, 0)) {
 		ret = errf(err, errlen, errno == EINVAL ? -EOPNOTSUPP : -errno,
-			   "swapon %s: %s (the filesystem may not support swapfiles: use --swap-dir)",
+			   "swapon %s: %s (the filesystem may not support swapfiles: use "
+			   "--swap-dir)",
 			   s->path, strerror(errno));
 		goto fail;
 	}
@@ -119,7 +121,8 @@ int swap_probe(struct json_object *o)
 		if (!fgets(line, sizeof(line), f))	/* header */
 			line[0] = '\0';
 		while (fgets(line, sizeof(line), f)) {
-			if (sscanf(line, "%255s %31s %llu %llu %d", name, type, &size, &used, &prio) != 5)
+			if (sscanf(line, "%255s %31s %llu %llu %d", name, type, &size, &used,
+				   &prio) != 5)
 				continue;
 			d = json_object_new_object();
 			jsonobj_put_str(d, "name", name);

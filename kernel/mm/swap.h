@@ -13,7 +13,10 @@
 #include <stdint.h>
 
 #define SWAP_ZSWAP_ENABLED	"/sys/module/zswap/parameters/enabled"
-#define SWAP_HINT		"no active swap (eviction drivers need it): fallocate -l 8G /swapfile && mkswap /swapfile && swapon /swapfile; zswap (echo Y > " SWAP_ZSWAP_ENABLED ") caches in front of it"
+#define SWAP_HINT \
+	"no active swap (eviction drivers need it): fallocate -l 8G /swapfile && " \
+	"mkswap /swapfile && swapon /swapfile; zswap (echo Y > " SWAP_ZSWAP_ENABLED ") " \
+	"caches in front of it"
 
 struct swap {
 	char path[PATH_MAX];	/* our swapfile, "" when an existing swap was used */

@@ -16,7 +16,8 @@ int aging_vmstat_read(struct aging_vmstat *v)
 	if (!f)
 		return -errno;
 	while (fscanf(f, "%63s %" SCNu64, name, &val) == 2) {
-		if (!strcmp(name, "workingset_refault_anon") || !strcmp(name, "workingset_refault_file"))
+		if (!strcmp(name, "workingset_refault_anon") ||
+		    !strcmp(name, "workingset_refault_file"))
 			v->refaults += val;
 		else if (!strcmp(name, "pswpin"))
 			v->swapins = val;

@@ -272,7 +272,8 @@ int damon_trace_open(struct damon_trace *tr, int pid, char *err, size_t errlen)
 		return ret;
 	if (!tracefs_has_event(&tr->fs, DT_SYS, DT_NAME))
 		return errf(err, errlen, -EOPNOTSUPP,
-			    "no damon:damon_aggregated tracepoint: CONFIG_DAMON=y with CONFIG_DAMON_PADDR or CONFIG_DAMON_VADDR (and CONFIG_DAMON_SYSFS)");
+			    "no damon:damon_aggregated tracepoint: CONFIG_DAMON=y with "
+			    "CONFIG_DAMON_PADDR or CONFIG_DAMON_VADDR (and CONFIG_DAMON_SYSFS)");
 	ret = tracefs_instance_create(&tr->fs, "damon", err, errlen);
 	if (ret < 0)
 		return ret;
@@ -373,7 +374,9 @@ int damon_trace_wait(struct damon_trace *tr, uint64_t since_ns, unsigned int nta
 	}
 	free(gen0);
 	if (ret == -ETIMEDOUT)
-		return errf(err, errlen, ret, "no complete damon_aggregated aggregation arrived in time (%ju lines taken, %ju other lines)",
+		return errf(err, errlen, ret,
+			    "no complete damon_aggregated aggregation arrived in time (%ju lines "
+			    "taken, %ju other lines)",
 			    (uintmax_t)tr->col.nlines, (uintmax_t)tr->col.nrejected);
 	if (ret < 0)
 		return errf(err, errlen, ret, "tracefs: instances/%s/trace_pipe: %s", tr->fs.name,

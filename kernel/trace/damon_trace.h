@@ -71,7 +71,8 @@ struct damon_target_aggr {
 struct damon_collector {
 	int pid;			/* accept lines of this kdamond only; -1: any */
 	uint64_t since_ns;		/* ignore lines stamped before this (0: none) */
-	uint64_t max_gap_ns;		/* a longer gap between two lines restarts an aggregation (0: none) */
+	/* a longer gap between two lines restarts an aggregation (0: none) */
+	uint64_t max_gap_ns;
 	unsigned int ntargets;		/* entries of t[] */
 	struct damon_target_aggr *t;	/* indexed by target_id */
 	struct tracefs_linebuf lb;	/* a partial line carried between feeds */

@@ -45,7 +45,8 @@ void kvm_trace_fmt_default(enum kvm_trace_event ev, struct kvm_trace_fmt *f)
 		snprintf(f->start_field, sizeof(f->start_field), "start");
 		snprintf(f->end_field, sizeof(f->end_field), "end");
 		snprintf(f->print, sizeof(f->print), "%s: %%#016lx -- %%#016lx",
-			 ev == KVM_TRACE_AGE_HVA ? "mmu notifier age hva" : "mmu notifier unmap range");
+			 ev == KVM_TRACE_AGE_HVA ? "mmu notifier age hva" :
+						   "mmu notifier unmap range");
 		f->nargs = 2;
 		f->slot[0] = KVM_TRACE_SLOT_START;
 		f->slot[1] = KVM_TRACE_SLOT_END;
@@ -130,7 +131,8 @@ int kvm_trace_parse_format(const char *text, struct kvm_trace_fmt *f, char *err,
 		if (q > p && q[-1] == ']')		/* an array: "char comm[16]" */
 			while (q > p && *--q != '[')
 				;
-		if (nfields < KT_MAX_FIELDS && kt_copy_ident(p, q, fields[nfields], sizeof(fields[0])))
+		if (nfields < KT_MAX_FIELDS &&
+		    kt_copy_ident(p, q, fields[nfields], sizeof(fields[0])))
 			nfields++;
 		p = e;
 	}
@@ -151,7 +153,8 @@ int kvm_trace_parse_format(const char *text, struct kvm_trace_fmt *f, char *err,
 					addr = one[k];
 		if (!addr)
 			return errf(err, errlen, -EINVAL,
-				    "format of %s: no host virtual address field (start/end, hva, address)",
+				    "format of %s: no host virtual address field (start/end, hva, "
+				    "address)",
 				    f->name);
 		snprintf(f->start_field, sizeof(f->start_field), "%s", addr);
 	}
@@ -170,12 +173,14 @@ int kvm_trace_parse_format(const char *text, struct kvm_trace_fmt *f, char *err,
 			case '\\': c = '\\'; break;
 			case '"': c = '"'; break;
 			default:
-				return errf(err, errlen, -EINVAL, "format of %s: escape \\%c in print fmt",
-					    f->name, *p ? *p : '0');
+				return errf(err, errlen, -EINVAL,
+					    "format of %s: escape \\%c in print fmt", f->name,
+					    *p ? *p : '0');
 			}
 		}
 		if (n + 1 >= sizeof(f->print))
-			return errf(err, errlen, -EINVAL, "format of %s: print fmt too long", f->name);
+			return errf(err, errlen, -EINVAL, "format of %s: print fmt too long",
+				    f->name);
 		f->print[n++] = c;
 	}
 	if (*p != '"')
@@ -197,8 +202,9 @@ int kvm_trace_parse_format(const char *text, struct kvm_trace_fmt *f, char *err,
 		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
 		if (f->nargs >= KVM_TRACE_MAX_ARGS)
-			return errf(err, errlen, -EINVAL, "format of %s: more than %d print arguments",
-				    f->name, KVM_TRACE_MAX_ARGS);
+			return errf(err, errlen, -EINVAL,
+				    "format of %s: more than %d print arguments", f->name,
+				    KVM_TRACE_MAX_ARGS);
 		snprintf(args[f->nargs], sizeof(args[0]), "%.*s", (int)(e - p), p);
 		f->nargs++;
 		p = q;
@@ -245,7 +251,8 @@ int kvm_trace_parse_format(const char *text, struct kvm_trace_fmt *f, char *err,
 		}
 		if (ns != 1 || ne != (f->range ? 1 : 0))
 			return errf(err, errlen, -EINVAL,
-				    "format of %s: the address fields (%s%s%s) are not printed as REC-><field> once each",
+				    "format of %s: the address fields (%s%s%s) are not printed as "
+				    "REC-><field> once each",
 				    f->name, f->start_field, f->range ? ", " : "", f->end_field);
 	}
 	return 0;
@@ -417,11 +424,13 @@ static int kt_filter_print(const struct kvm_trace_fmt *f, const struct kvm_trace
 		int w;
 
 		if (f->range)
-			w = snprintf(buf + off, len - off, "%s(%s < 0x%" PRIx64 " && %s > 0x%" PRIx64 ")",
+			w = snprintf(buf + off, len - off,
+				     "%s(%s < 0x%" PRIx64 " && %s > 0x%" PRIx64 ")",
 				     i ? " || " : "", f->start_field, r[i].end, f->end_field,
 				     r[i].start);
 		else
-			w = snprintf(buf + off, len - off, "%s(%s >= 0x%" PRIx64 " && %s < 0x%" PRIx64 ")",
+			w = snprintf(buf + off, len - off,
+				     "%s(%s >= 0x%" PRIx64 " && %s < 0x%" PRIx64 ")",
 				     i ? " || " : "", f->start_field, r[i].start, f->start_field,
 				     r[i].end);
 		if (w < 0 || (size_t)w >= len - off)
@@ -583,7 +592,8 @@ static const char *kt_hint(const struct tracefs *fs)
 
 	snprintf(path, sizeof(path), "events/%s", KT_SYS);
 	if (faccessat(fs->root_fd, path, F_OK, 0))
-		return "no kvm:* events at all: load KVM (CONFIG_KVM, kvm.ko and kvm_intel/kvm_amd/kvm_pvm) in a kernel with CONFIG_EVENT_TRACING";
+		return "no kvm:* events at all: load KVM (CONFIG_KVM, kvm.ko and "
+		       "kvm_intel/kvm_amd/kvm_pvm) in a kernel with CONFIG_EVENT_TRACING";
 	return "this kernel's KVM lacks it (include/trace/events/kvm.h; upstream since 2.6.38)";
 }
 
@@ -600,7 +610,8 @@ int kvm_trace_open(struct kvm_trace **out, const struct kvm_trace_range *ranges,
 		return errf(err, errlen, -EINVAL, "kvm_trace: no guest memory ranges");
 	for (int i = 0; i < nranges; i++)
 		if (ranges[i].end <= ranges[i].start)
-			return errf(err, errlen, -EINVAL, "kvm_trace: empty range [%#" PRIx64 ", %#" PRIx64 ")",
+			return errf(err, errlen, -EINVAL,
+				    "kvm_trace: empty range [%#" PRIx64 ", %#" PRIx64 ")",
 				    ranges[i].start, ranges[i].end);
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -623,14 +634,14 @@ int kvm_trace_open(struct kvm_trace **out, const struct kvm_trace_range *ranges,
 		ssize_t n;
 
 		if (!tracefs_has_event(&t->fs, KT_SYS, kt_names[ev])) {
-			ret = errf(err, errlen, -EOPNOTSUPP, "no kvm:%s tracepoint: %s", kt_names[ev],
-				   kt_hint(&t->fs));
+			ret = errf(err, errlen, -EOPNOTSUPP, "no kvm:%s tracepoint: %s",
+				   kt_names[ev], kt_hint(&t->fs));
 			goto fail;
 		}
 		n = tracefs_event_format(&t->fs, KT_SYS, kt_names[ev], text, KT_FORMAT_MAX);
 		if (n < 0) {
-			ret = errf(err, errlen, n, "tracefs: events/kvm/%s/format: %s", kt_names[ev],
-				   strerror(-n));
+			ret = errf(err, errlen, n, "tracefs: events/kvm/%s/format: %s",
+				   kt_names[ev], strerror(-n));
 			goto fail;
 		}
 		ret = kvm_trace_parse_format(text, &t->fmt[ev], why, sizeof(why));
@@ -649,7 +660,8 @@ int kvm_trace_open(struct kvm_trace **out, const struct kvm_trace_range *ranges,
 		/* without a filter in the kernel, the counting still clips to our ranges */
 		if (kvm_trace_filter(&t->fmt[ev], t->ctr.ranges, t->ctr.nranges, filter,
 				     sizeof(filter)) >= 0)
-			t->filtered[ev] = !tracefs_event_filter(&t->fs, KT_SYS, kt_names[ev], filter);
+			t->filtered[ev] =
+				!tracefs_event_filter(&t->fs, KT_SYS, kt_names[ev], filter);
 	}
 	ret = tracefs_pipe_open(&t->fs, err, errlen);
 	if (ret)
@@ -657,8 +669,9 @@ int kvm_trace_open(struct kvm_trace **out, const struct kvm_trace_range *ranges,
 	for (int ev = 0; ev < KVM_TRACE_NR_EVENTS; ev++) {
 		ret = tracefs_event_enable(&t->fs, KT_SYS, kt_names[ev], true);
 		if (ret) {
-			ret = errf(err, errlen, ret, "tracefs: instances/%s/events/kvm/%s/enable: %s",
-				   t->fs.name, kt_names[ev], strerror(-ret));
+			ret = errf(err, errlen, ret,
+				   "tracefs: instances/%s/events/kvm/%s/enable: %s", t->fs.name,
+				   kt_names[ev], strerror(-ret));
 			goto fail;
 		}
 		t->enabled[ev] = true;
@@ -725,7 +738,8 @@ void kvm_trace_close(struct kvm_trace *t)
 		uint64_t one = 1;
 
 		if (write(t->stop_fd, &one, sizeof(one)) != sizeof(one))
-			pthread_cancel(t->thread);	/* not expected: poll is a cancellation point */
+			/* not expected: poll is a cancellation point */
+			pthread_cancel(t->thread);
 		pthread_join(t->thread, NULL);
 		t->thread_running = false;
 	}

@@ -54,8 +54,10 @@ struct kvm_trace_count {
 /* Accumulated by kvm_trace_read() (it adds: zero it to start). */
 struct kvm_trace_counts {
 	struct kvm_trace_count ev[KVM_TRACE_NR_EVENTS];
-	uint64_t outside;	/* our events that missed every range (when not filtered in the kernel) */
-	uint64_t lost;		/* events dropped by the ring buffer: counts are then lower bounds */
+	/* our events that missed every range (when not filtered in the kernel) */
+	uint64_t outside;
+	/* events dropped by the ring buffer: counts are then lower bounds */
+	uint64_t lost;
 	uint64_t rejected;	/* lines not understood */
 };
 

@@ -263,7 +263,8 @@ int tracefs_open(struct tracefs *t, const char *need, char *err, size_t errlen)
 		e = errno;
 		if (e == ENODEV)
 			return errf(err, errlen, -EOPNOTSUPP,
-				    "no tracefs in this kernel: CONFIG_TRACING=y (tracefs) for %s", need);
+				    "no tracefs in this kernel: CONFIG_TRACING=y (tracefs) for %s",
+				    need);
 	}
 	f = setmntent("/proc/self/mounts", "r");
 	while (f && (m = getmntent(f))) {
@@ -287,7 +288,8 @@ int tracefs_open(struct tracefs *t, const char *need, char *err, size_t errlen)
 		return 0;
 	}
 	return errf(err, errlen, -EOPNOTSUPP,
-		    "tracefs: fsopen/fsmount: %s, and no tracefs is mounted: " TRACEFS_MOUNT_HINT " (CONFIG_TRACING=y) for %s",
+		    "tracefs: fsopen/fsmount: %s, and no tracefs is mounted: " TRACEFS_MOUNT_HINT
+		    " (CONFIG_TRACING=y) for %s",
 		    strerror(e), need);
 }
 
@@ -374,7 +376,8 @@ static void tfs_watchdog_start(struct tracefs *t)
 
 	snprintf(script, sizeof(script),
 		 "read x; d=/proc/self/fd/3/instances/%s; i=0; "
-		 "while [ -d $d ] && [ $i -lt 10 ]; do rmdir $d 2>/dev/null || sleep 1; i=$((i+1)); done",
+		 "while [ -d $d ] && [ $i -lt 10 ]; do rmdir $d 2>/dev/null || sleep 1; "
+		 "i=$((i+1)); done",
 		 t->name);
 	if (pipe2(p, O_CLOEXEC))
 		return;
@@ -539,7 +542,8 @@ static const struct {
 	{ "kvm/kvm_age_hva", "load the kvm module (CONFIG_KVM)", NULL },
 	{ "kvm/kvm_test_age_hva", "load the kvm module (CONFIG_KVM)", NULL },
 	{ "kvm/kvm_unmap_hva_range", "load the kvm module (CONFIG_KVM)", NULL },
-	{ "kvm/kvm_dirty_ring_push", "load the kvm module (CONFIG_KVM, CONFIG_HAVE_KVM_DIRTY_RING)", NULL },
+	{ "kvm/kvm_dirty_ring_push", "load the kvm module (CONFIG_KVM, CONFIG_HAVE_KVM_DIRTY_RING)",
+	  NULL },
 	{ "kvmmmu/kvm_mmu_set_spte", "load the kvm module (CONFIG_KVM, x86)", NULL },
 	{ "kvmmmu/kvm_mmu_spte_requested", "load the kvm module (CONFIG_KVM, x86)", NULL },
 	{ "kvm/kvm_page_fault", "load the kvm module (CONFIG_KVM, x86)",
@@ -615,7 +619,8 @@ int tracefs_probe(struct json_object *o, bool pvm)
 	for (i = 0; i < TRACEFS_PROBE_NR_EVENTS; i++) {
 		e = json_object_new_object();
 		if (dir[0]) {
-			snprintf(path, sizeof(path), "%s/events/%s", dir, tracefs_probe_events[i].event);
+			snprintf(path, sizeof(path), "%s/events/%s", dir,
+				 tracefs_probe_events[i].event);
 			jsonobj_put_bool(e, "present", sysfs_exists(path));
 			if (!sysfs_exists(path))
 				jsonobj_put_str(e, "hint", tracefs_probe_events[i].hint);

@@ -34,7 +34,9 @@ const struct opt_desc gate_options[] = {
 	{ "rules", OPT_STRING, GCFG(rules), NULL, "FILE",
 	  "rules file [default: built-in, the same as results/gate.rules]" },
 	{ "store", OPT_STRING, GCFG(store), NULL, "FILE",
-	  "SQLite results store [default: $MMUBENCH_STORE, else the source tree's results/mmubench.db when writable, else ~/.local/share/mmubench/mmubench.db ($XDG_DATA_HOME)]" },
+	  "SQLite results store [default: $MMUBENCH_STORE, else the source tree's "
+	  "results/mmubench.db when writable, else ~/.local/share/mmubench/mmubench.db "
+	  "($XDG_DATA_HOME)]" },
 	{ "ktap", OPT_FLAG, GCFG(ktap), NULL, NULL,
 	  "print KTAP (a test point per metric and config) instead of the table" },
 	OPT_END
@@ -42,7 +44,8 @@ const struct opt_desc gate_options[] = {
 
 static void gate_help(const struct opt_group *groups)
 {
-	printf("usage: mmubench gate --baseline LABEL --candidate LABEL [--rules FILE] [--store FILE] [--ktap]\n\n"
+	printf("usage: mmubench gate --baseline LABEL --candidate LABEL [--rules FILE] [--store "
+	       "FILE] [--ktap]\n\n"
 	       "Compares the runs labelled --candidate with the runs labelled --baseline in\n"
 	       "the results store, for every metric of every config (scenario and run\n"
 	       "parameters) the two have in common. A metric's samples are its values in\n"
@@ -101,7 +104,8 @@ int cmd_gate(int argc, char **argv)
 	store = cli.store ? cli.store : store_default_path();
 	if (!store) {
 		gate_rules_free(&rules);
-		fprintf(stderr, "%s: no results store: pass --store FILE or set MMUBENCH_STORE\n", cmd);
+		fprintf(stderr, "%s: no results store: pass --store FILE or set MMUBENCH_STORE\n",
+			cmd);
 		return EXIT_ERROR;
 	}
 	ret = gate_compare(store, cli.baseline, cli.candidate, &rules, &g, err, sizeof(err));

@@ -130,12 +130,14 @@ int cmd_import(int argc, char **argv)
 	if (idx < 0)
 		return opts_usage_error("%s", err);
 	if (idx >= argc)
-		return opts_usage_error("mmubench import: no file to import (see mmubench import --help)");
+		return opts_usage_error("mmubench import: no file to import (see mmubench import "
+					"--help)");
 	/* getopt stops at the first file: an option after one would be taken for a file */
 	for (int i = idx; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[idx - 1], "--"))
-			return opts_usage_error("mmubench import: '%s' after a file: options go before the files",
-						  argv[i]);
+			return opts_usage_error("mmubench import: '%s' after a file: options go "
+						"before the files",
+						argv[i]);
 	if (cfg.label && !*cfg.label)
 		return opts_usage_error("mmubench import: --label is empty");
 

@@ -32,7 +32,8 @@ int cmd_kvm_hold(int argc, char **argv)
 	idx = opts_parse(groups, argc, argv, err, sizeof(err));
 	if (idx == -EAGAIN) {
 		printf("usage: mmubench kvm-hold\n\n"
-		       "Keeps one idle VM open until SIGTERM or SIGINT, printing \"ready\" once it\n"
+		       "Keeps one idle VM open until SIGTERM or SIGINT, printing \"ready\" once "
+		       "it\n"
 		       "exists, so that creating and destroying other VMs does not flip KVM's\n"
 		       "preempt-notifier static key. The rig runs it; see mmubench rig --help.\n");
 		return EXIT_OK;
@@ -40,7 +41,8 @@ int cmd_kvm_hold(int argc, char **argv)
 	if (idx < 0)
 		return opts_usage_error("%s", err);
 	if (idx < argc)
-		return opts_usage_error("mmubench kvm-hold: unexpected argument '%s' (see mmubench kvm-hold --help)",
+		return opts_usage_error("mmubench kvm-hold: unexpected argument '%s' (see mmubench "
+					"kvm-hold --help)",
 					argv[idx]);
 	/* blocked before the VM exists, so that no signal is lost in between */
 	sigemptyset(&wait);

@@ -50,14 +50,16 @@ int cmd_list(int argc, char **argv)
 	argv[0] = "mmubench list";
 	idx = opts_parse(groups, argc, argv, err, sizeof(err));
 	if (idx == -EAGAIN) {
-		printf("usage: mmubench list\n\nLists scenarios, host drivers, backings and the metrics\n"
+		printf("usage: mmubench list\n\nLists scenarios, host drivers, backings and the "
+		       "metrics\n"
 		       "each scenario reports, with their unit and which direction is better.\n");
 		return EXIT_OK;
 	}
 	if (idx < 0)
 		return opts_usage_error("%s", err);
 	if (idx < argc)
-		return opts_usage_error("mmubench list: unexpected argument '%s' (see mmubench list --help)",
+		return opts_usage_error("mmubench list: unexpected argument '%s' (see mmubench "
+					"list --help)",
 					argv[idx]);
 	printf("Scenarios (mmubench run NAME --help for options):\n");
 	for (int i = 0; scenarios[i]; i++) {

@@ -67,7 +67,8 @@ int cmd_probe(int argc, char **argv)
 	if (idx < 0)
 		return opts_usage_error("%s", err);
 	if (idx < argc)
-		return opts_usage_error("mmubench probe: unexpected argument '%s' (see mmubench probe --help)",
+		return opts_usage_error("mmubench probe: unexpected argument '%s' (see mmubench "
+					"probe --help)",
 					argv[idx]);
 	json = cfg.json;
 

@@ -38,17 +38,21 @@ struct report_cfg {
 
 const struct opt_desc report_options[] = {
 	{ "out", OPT_STRING, offsetof(struct report_cfg, out), NULL, "DIR",
-	  "where index.html, the charts (SVG and PNG), their data and gnuplot scripts go (created)" },
+	  "where index.html, the charts (SVG and PNG), their data and gnuplot scripts go "
+	  "(created)" },
 	{ "store", OPT_STRING, offsetof(struct report_cfg, store), NULL, "FILE",
 	  "results store to read [default: $MMUBENCH_STORE, else the one mmubench run uses]" },
 	{ "label", OPT_LIST, offsetof(struct report_cfg, labels), NULL, "LIST",
-	  "only runs with these labels (comma list, repeatable); the first two are the baseline and the candidate" },
+	  "only runs with these labels (comma list, repeatable); the first two are the baseline "
+	  "and the candidate" },
 	{ "since", OPT_STRING, offsetof(struct report_cfg, since), NULL, "WHEN",
-	  "only runs started at or after WHEN (UTC): 2026-11-21, 2026-11-21T06:00Z, Unix seconds, or an age: 36h, 7d, 2w" },
+	  "only runs started at or after WHEN (UTC): 2026-11-21, 2026-11-21T06:00Z, Unix seconds, "
+	  "or an age: 36h, 7d, 2w" },
 	{ "scenario", OPT_LIST, offsetof(struct report_cfg, scenarios), NULL, "LIST",
 	  "only these scenarios (comma list, repeatable)" },
 	{ "baseline", OPT_STRING, offsetof(struct report_cfg, baseline), NULL, "LABEL",
-	  "label of the baseline in the baseline vs candidate charts [default: the first --label]" },
+	  "label of the baseline in the baseline vs candidate charts [default: the first "
+	  "--label]" },
 	{ "candidate", OPT_STRING, offsetof(struct report_cfg, candidate), NULL, "LABEL",
 	  "label of the candidate [default: the second --label]" },
 	{ "gnuplot", OPT_STRING, offsetof(struct report_cfg, gnuplot), "gnuplot", "PROG",
@@ -60,16 +64,23 @@ const struct opt_desc report_options[] = {
 
 static void report_help(const struct opt_group *groups)
 {
-	printf("usage: mmubench report --out DIR [--label A,B] [--since WHEN] [--scenario S] [options]\n\n"
-	       "Draws the runs of the results store with gnuplot (SVG and PNG) into DIR and writes\n"
-	       "DIR/index.html showing them with the numbers drawn: latency CDF and percentiles per\n"
-	       "configuration, false-old and false-young per aging epoch, aging pass time vs memory\n"
+	printf("usage: mmubench report --out DIR [--label A,B] [--since WHEN] [--scenario S] "
+	       "[options]\n\n"
+	       "Draws the runs of the results store with gnuplot (SVG and PNG) into DIR and "
+	       "writes\n"
+	       "DIR/index.html showing them with the numbers drawn: latency CDF and percentiles "
+	       "per\n"
+	       "configuration, false-old and false-young per aging epoch, aging pass time vs "
+	       "memory\n"
 	       "size, the trend of every judged metric across labels (median, min..max band), and\n"
-	       "baseline vs candidate bars for two labels. Needs gnuplot (apt-get install gnuplot-nox);\n"
-	       "no network, no JavaScript. A chart without data is an image saying so, and the page\n"
+	       "baseline vs candidate bars for two labels. Needs gnuplot (apt-get install "
+	       "gnuplot-nox);\n"
+	       "no network, no JavaScript. A chart without data is an image saying so, and the "
+	       "page\n"
 	       "lists why.\n\n");
 	opts_help(stdout, groups);
-	printf("\nExit status: 0 written, 2 bad usage or nothing selected (no store, no matching run),\n"
+	printf("\nExit status: 0 written, 2 bad usage or nothing selected (no store, no matching "
+	       "run),\n"
 	       "3 error (gnuplot missing or failed, DIR not writable, store unreadable).\n");
 }
 
@@ -116,12 +127,14 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (idx < argc) {
-		status = opts_usage_error("mmubench report: unexpected argument '%s' (see mmubench report --help)",
+		status = opts_usage_error("mmubench report: unexpected argument '%s' (see mmubench "
+					  "report --help)",
 					  argv[idx]);
 		goto out;
 	}
 	if (!cfg.out) {
-		status = opts_usage_error("mmubench report: --out DIR is required (where index.html and the charts go)");
+		status = opts_usage_error("mmubench report: --out DIR is required (where "
+					  "index.html and the charts go)");
 		goto out;
 	}
 	labels = report_array(&cfg.labels, &oom);
@@ -138,9 +151,11 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (cfg.since && report_parse_since(cfg.since, (int64_t)time(NULL), &o.since)) {
-		status = opts_usage_error("mmubench report: --since '%s' is not a date (2026-11-21, "
-					    "2026-11-21T06:00Z), Unix seconds or an age (36h, 7d, 2w)",
-					    cfg.since);
+		status = opts_usage_error("mmubench report: --since '%s' is not a date "
+					  "(2026-11-21, "
+					  "2026-11-21T06:00Z), Unix seconds or an age (36h, 7d, "
+					  "2w)",
+					  cfg.since);
 		goto out;
 	}
 	o.has_since = cfg.since != NULL;

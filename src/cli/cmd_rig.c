@@ -16,11 +16,13 @@
 
 const struct opt_desc rig_options[] = {
 	{ "kernel", OPT_STRING, RCFG(kernel), NULL, "IMAGE|bookworm|unstable",
-	  "kernel to boot: a bzImage, or a Debian suite (fetched and cached by scripts/fetch-kernel)" },
+	  "kernel to boot: a bzImage, or a Debian suite (fetched and cached by "
+	  "scripts/fetch-kernel)" },
 	{ "modules", OPT_STRING, RCFG(modules), NULL, "DIR",
 	  "its modules (.../lib/modules/RELEASE) [default: found next to a fetched kernel]" },
 	{ "accel", OPT_ENUM, RCFG(accel), "auto", NULL,
-	  "auto: KVM with nested when /dev/kvm is VMX or SVM, else TCG (EPYC model with SVM and NPT)",
+	  "auto: KVM with nested when /dev/kvm is VMX or SVM, else TCG (EPYC model with SVM and "
+	  "NPT)",
 	  .choices = rig_accel_names },
 	{ "tcg-threads", OPT_ENUM, RCFG(tcg_threads), "auto", NULL,
 	  "TCG only. single: one host thread for all guest CPUs, about 3.4 times slower with "
@@ -63,7 +65,8 @@ const struct opt_desc rig_options[] = {
 
 static void cmd_rig_usage(const struct opt_group *groups)
 {
-	printf("usage: mmubench rig --kernel IMAGE|bookworm|unstable [options] -- COMMAND [ARGS...]\n\n"
+	printf("usage: mmubench rig --kernel IMAGE|bookworm|unstable [options] -- COMMAND "
+	       "[ARGS...]\n\n"
 	       "Boots a kernel under test in QEMU with this mmubench inside, runs\n"
 	       "`mmubench COMMAND ARGS...` there and brings back its output, its exit status\n"
 	       "and its records (into the host store, tagged with the guest kernel and the rig).\n"
@@ -72,7 +75,8 @@ static void cmd_rig_usage(const struct opt_group *groups)
 	       "Examples:\n"
 	       "  mmubench rig --kernel bookworm -- probe\n"
 	       "  mmubench rig --kernel bookworm --numa 2 -- run access --mem-node 1 --cpus 1\n"
-	       "  mmubench rig --kernel bookworm --kvm-param npt=0 -- run access   (shadow MMU)\n\n");
+	       "  mmubench rig --kernel bookworm --kvm-param npt=0 -- run access   (shadow "
+	       "MMU)\n\n");
 	opts_help(stdout, groups);
 	printf("\nExit status: that of the inner command; 3 if the rig itself failed.\n");
 }
@@ -92,7 +96,8 @@ int cmd_rig(int argc, char **argv)
 	}
 	if (idx >= 0 && idx >= argc)
 		idx = errf(err, sizeof(err), -EINVAL,
-			   "mmubench rig: no command to run (e.g. mmubench rig --kernel bookworm -- probe)");
+			   "mmubench rig: no command to run (e.g. mmubench rig --kernel bookworm "
+			   "-- probe)");
 	else if (idx >= 0 && !cfg.kernel)
 		idx = errf(err, sizeof(err), -EINVAL,
 			   "mmubench rig: --kernel is required (a bzImage, bookworm or unstable)");

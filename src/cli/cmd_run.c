@@ -144,7 +144,9 @@ static int run_one(const struct scenario_desc *scn, struct catalog_opts *co, con
 	json_object_put(rec->env);
 	rec->env = envinfo_collect(topo);
 	if (!cfg->quiet)
-		fprintf(stderr, "mmubench: %s: %" PRIu64 " vCPU(s) x %s %s%s, pattern %s, write %" PRIu64 "%%\n",
+		fprintf(stderr,
+			"mmubench: %s: %" PRIu64 " vCPU(s) x %s %s%s, pattern %s, write %" PRIu64
+			"%%\n",
 			scn->name, cfg->vcpus, format_size(cfg->mem_per_vcpu, size, sizeof(size)),
 			backing_name(cfg->backing), cfg->shared ? " shared" : "",
 			json_object_get_string(json_object_object_get(rec->params, "pattern")),
@@ -160,7 +162,8 @@ static int run_one(const struct scenario_desc *scn, struct catalog_opts *co, con
 	else if (ret)
 		record_set_status(rec, STATUS_ERROR, "%s", err);
 	if (ret && !cfg->quiet)
-		fprintf(stderr, "mmubench: %s: %s\n", ret == -EOPNOTSUPP ? "skipped" : "error", err);
+		fprintf(stderr, "mmubench: %s: %s\n", ret == -EOPNOTSUPP ? "skipped" : "error",
+			err);
 
 	status = run_exit_status(rec);
 	if (!run_emit(cfg, rec) && status == EXIT_OK)

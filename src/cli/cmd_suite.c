@@ -141,12 +141,17 @@ int cmd_suite(int argc, char **argv)
 	idx = opts_parse(groups, argc, argv, err, sizeof(err));
 	if (idx == -EAGAIN) {
 		printf("usage: mmubench suite JOBFILE [options]\n\n"
-		       "Runs every config of a job file (INI: [global] options, then one section per\n"
-		       "scenario; a comma list is a matrix; rig = KERNEL runs it in the test rig).\n"
-		       "Job files shipped: workloads/jobs/quick.job (about 10 s a repeat), workloads/jobs/nightly.job.\n"
-		       "Every run is stored with the label; then `mmubench gate` and `mmubench report`.\n\n");
+		       "Runs every config of a job file (INI: [global] options, then one section "
+		       "per\n"
+		       "scenario; a comma list is a matrix; rig = KERNEL runs it in the test "
+		       "rig).\n"
+		       "Job files shipped: workloads/jobs/quick.job (about 10 s a repeat), "
+		       "workloads/jobs/nightly.job.\n"
+		       "Every run is stored with the label; then `mmubench gate` and `mmubench "
+		       "report`.\n\n");
 		opts_help(stdout, groups);
-		printf("\nExit status: 0 all passed or skipped, 1 a check failed, 3 a run errored.\n");
+		printf("\nExit status: 0 all passed or skipped, 1 a check failed, 3 a run "
+		       "errored.\n");
 		return EXIT_OK;
 	}
 	/* the job file may come first: then parse the options after it */
@@ -162,7 +167,8 @@ int cmd_suite(int argc, char **argv)
 		else if (idx >= 0)
 			idx = 0;	/* the job file is argv[0] now */
 	} else if (idx >= 0 && idx != argc - 1) {
-		idx = errf(err, sizeof(err), -EINVAL, "mmubench suite: expected one job file (see --help)");
+		idx = errf(err, sizeof(err), -EINVAL,
+			   "mmubench suite: expected one job file (see --help)");
 	}
 	if (idx < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -189,8 +195,8 @@ int cmd_suite(int argc, char **argv)
 	total = job.nconfigs * cfg.repeat;
 	if (!cfg.dry_run)
 		fprintf(stderr, "mmubench suite: %s: %zu configs x %" PRIu64 " = %" PRIu64
-			" runs, label %s, store %s\n", argv[idx], job.nconfigs, cfg.repeat, total, label,
-			cfg.store ? cfg.store : store_default_path());
+			" runs, label %s, store %s\n", argv[idx], job.nconfigs, cfg.repeat, total,
+			label, cfg.store ? cfg.store : store_default_path());
 	start = now_ns();
 	for (uint64_t k = 0; k < total; k++) {
 		const struct job_config *c = &job.configs[k % job.nconfigs];
@@ -209,9 +215,9 @@ int cmd_suite(int argc, char **argv)
 		suite_duration(done_s, elapsed, sizeof(elapsed));
 		suite_duration(k ? done_s / k * (total - k) : 0, eta, sizeof(eta));
 		if (tty)
-			fprintf(stderr, "\r\033[K[%" PRIu64 "/%" PRIu64 "] %s (repeat %" PRIu64 ") elapsed %s%s%s",
-				k + 1, total, c->name, k / job.nconfigs + 1, elapsed, k ? ", eta " : "",
-				k ? eta : "");
+			fprintf(stderr, "\r\033[K[%" PRIu64 "/%" PRIu64 "] %s (repeat %" PRIu64
+				") elapsed %s%s%s", k + 1, total, c->name, k / job.nconfigs + 1,
+				elapsed, k ? ", eta " : "", k ? eta : "");
 		t0 = now_ns();
 		status = suite_spawn(child, cfg.verbose);
 		run_s = (now_ns() - t0) / 1e9;
@@ -230,9 +236,12 @@ int cmd_suite(int argc, char **argv)
 	}
 	if (!cfg.dry_run) {
 		suite_duration((now_ns() - start) / 1e9, elapsed, sizeof(elapsed));
-		fprintf(stderr, "%smmubench suite: %d passed, %d failed, %d skipped, %d errors in %s; label %s\n",
+		fprintf(stderr,
+			"%smmubench suite: %d passed, %d failed, %d skipped, %d errors in %s; "
+			"label %s\n",
 			tty ? "\r\033[K" : "", counts[EXIT_OK], counts[EXIT_FAILED],
-			counts[EXIT_SKIPPED], counts[EXIT_ERROR] + counts[EXIT_USAGE], elapsed, label);
+			counts[EXIT_SKIPPED], counts[EXIT_ERROR] + counts[EXIT_USAGE], elapsed,
+			label);
 	}
 	job_free(&job);
 	return worst;

@@ -14,15 +14,19 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{ "probe", cmd_probe, "what KVM and mm can do on this host, and what would enable the rest" },
+	{ "probe", cmd_probe,
+	  "what KVM and mm can do on this host, and what would enable the rest" },
 	{ "run", cmd_run, "run a scenario in a real KVM VM and record the result" },
 	{ "list", cmd_list, "scenarios, drivers, backings and metrics with their units" },
 	{ "suite", cmd_suite, "run a job file's matrix of configs, repeated and interleaved" },
 	{ "rig", cmd_rig, "boot a kernel under test in QEMU and run a mmubench command inside" },
-	{ "report", cmd_report, "charts (gnuplot SVG, PNG) and an index.html from the results store" },
-	{ "gate", cmd_gate, "compare a candidate label with a baseline label: regressions, exit status" },
+	{ "report", cmd_report,
+	  "charts (gnuplot SVG, PNG) and an index.html from the results store" },
+	{ "gate", cmd_gate,
+	  "compare a candidate label with a baseline label: regressions, exit status" },
 	{ "import", cmd_import, "load records made elsewhere (FILE.json) into the results store" },
-	{ "kvm-hold", cmd_kvm_hold, "(for the rig) keep one idle VM open so KVM's static keys stay on" },
+	{ "kvm-hold", cmd_kvm_hold,
+	  "(for the rig) keep one idle VM open so KVM's static keys stay on" },
 };
 
 static void usage(FILE *out)
@@ -39,8 +43,10 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nStart with:  mmubench probe  then  mmubench run access\n"
-		     "Nightly:     mmubench suite workloads/jobs/nightly.job --repeat 3 --label NEW, then\n"
-		     "             mmubench gate --baseline OLD --candidate NEW, mmubench report --out DIR\n"
+		     "Nightly:     mmubench suite workloads/jobs/nightly.job --repeat 3 --label "
+		     "NEW, then\n"
+		     "             mmubench gate --baseline OLD --candidate NEW, mmubench report "
+		     "--out DIR\n"
 		     "             (scripts/nightly does all three)\n"
 		     "\nEnvironment (everything mmubench reads):\n");
 	env_help(out);

@@ -36,8 +36,8 @@ void man_print_options(FILE *out)
 		if (scenarios[i]->defaults) {
 			fputs("Sets", out);
 			for (const struct opt_default *d = scenarios[i]->defaults; d->name; d++)
-				fprintf(out, "%s \\-\\-%s %s", d == scenarios[i]->defaults ? "" : ",",
-					d->name, d->value);
+				fprintf(out, "%s \\-\\-%s %s",
+					d == scenarios[i]->defaults ? "" : ",", d->name, d->value);
 			fputs(" by default.\n", out);
 		}
 		co.groups[1].title = NULL;

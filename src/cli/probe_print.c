@@ -77,20 +77,27 @@ static void probe_print_kvm(FILE *out, struct json_object *kvm)
 
 	fprintf(out, "KVM\n");
 	if (jsonobj_get_bool(kvm, "usable"))
-		snprintf(buf, sizeof(buf), "usable, API %lld", (long long)jsonobj_get_int(kvm, "api_version", -1));
+		snprintf(buf, sizeof(buf), "usable, API %lld",
+			 (long long)jsonobj_get_int(kvm, "api_version", -1));
 	else
 		snprintf(buf, sizeof(buf), "not usable");
 	probe_print_item(out, kvm, "/dev/kvm", "usable", buf);
-	probe_print_line(out, strcmp(probe_print_or(jsonobj_get_str(kvm, "flavour"), "none"), "none") ? MARK_OK : MARK_MISSING,
-		   "flavour", NULL, "%s (module %s)", probe_print_or(jsonobj_get_str(kvm, "flavour"), "none"),
-		   probe_print_or(jsonobj_get_str(kvm, "module"), "none"));
+	probe_print_line(out,
+			 strcmp(probe_print_or(jsonobj_get_str(kvm, "flavour"), "none"), "none") ?
+			 MARK_OK : MARK_MISSING,
+			 "flavour", NULL, "%s (module %s)",
+			 probe_print_or(jsonobj_get_str(kvm, "flavour"), "none"),
+			 probe_print_or(jsonobj_get_str(kvm, "module"), "none"));
 	snprintf(buf, sizeof(buf), "%s (mmu %s, kvm.tdp_mmu=%s)",
 		 jsonobj_get_bool(tdp, "enabled") ? "yes" : "no",
-		 probe_print_or(jsonobj_get_str(tdp, "mmu"), "?"), probe_print_or(jsonobj_get_str(tdp, "tdp_mmu"), "absent"));
+		 probe_print_or(jsonobj_get_str(tdp, "mmu"), "?"),
+		 probe_print_or(jsonobj_get_str(tdp, "tdp_mmu"), "absent"));
 	probe_print_item(out, tdp, "tdp", "enabled", buf);
 	if (jsonobj_get_str(nested, "param"))
-		snprintf(buf, sizeof(buf), "%s (%s=%s)", jsonobj_get_bool(nested, "usable") ? "yes" : "no",
-			 jsonobj_get_str(nested, "param"), probe_print_or(jsonobj_get_str(nested, "value"), "absent"));
+		snprintf(buf, sizeof(buf), "%s (%s=%s)",
+			 jsonobj_get_bool(nested, "usable") ? "yes" : "no",
+			 jsonobj_get_str(nested, "param"),
+			 probe_print_or(jsonobj_get_str(nested, "value"), "absent"));
 	else
 		snprintf(buf, sizeof(buf), "no (CPU flags: vmx %s, svm %s)",
 			 jsonobj_get_bool(nested, "cpu_vmx") ? "yes" : "no",
@@ -111,10 +118,11 @@ static void probe_print_kvm(FILE *out, struct json_object *kvm)
 			if (jsonobj_get(c, "system"))
 				snprintf(extra, sizeof(extra), ", /dev/kvm says %lld",
 					 (long long)jsonobj_get_int(c, "system", 0));
-			probe_print_line(out, !feature ? MARK_INFO : v ? MARK_OK : MARK_MISSING, name,
-				   jsonobj_get_str(c, "hint"), "%lld%s%s%s%s", (long long)v,
-				   meaning && v > 1 ? " (" : "", meaning && v > 1 ? meaning : "",
-				   meaning && v > 1 ? ")" : "", extra);
+			probe_print_line(out, !feature ? MARK_INFO : v ? MARK_OK : MARK_MISSING,
+					 name, jsonobj_get_str(c, "hint"), "%lld%s%s%s%s",
+					 (long long)v, meaning && v > 1 ? " (" : "",
+					 meaning && v > 1 ? meaning : "",
+					 meaning && v > 1 ? ")" : "", extra);
 		}
 	}
 	probe_print_params(out, jsonobj_get(kvm, "params"));
@@ -133,18 +141,22 @@ static void probe_print_mm(FILE *out, struct json_object *mm)
 		 jsonobj_get_str(o, "min_ttl_ms") ? ", min_ttl_ms=" : "");
 	if (jsonobj_get_str(o, "min_ttl_ms"))
 		strncat(buf, jsonobj_get_str(o, "min_ttl_ms"), sizeof(buf) - strlen(buf) - 1);
-	probe_print_line(out, jsonobj_get_bool(o, "present") && !jsonobj_get_str(o, "hint") ? MARK_OK : MARK_MISSING,
-		   "mglru (lru_gen)", jsonobj_get_str(o, "hint"), "%s", buf);
+	probe_print_line(out,
+			 jsonobj_get_bool(o, "present") && !jsonobj_get_str(o, "hint") ?
+			 MARK_OK : MARK_MISSING,
+			 "mglru (lru_gen)", jsonobj_get_str(o, "hint"), "%s", buf);
 
 	o = jsonobj_get(mm, "page_idle");
-	probe_print_item(out, o, "page_idle", "present", jsonobj_get_bool(o, "present") ? "present" : "absent");
+	probe_print_item(out, o, "page_idle", "present",
+			 jsonobj_get_bool(o, "present") ? "present" : "absent");
 
 	o = jsonobj_get(mm, "damon");
 	off = snprintf(buf, sizeof(buf), "%s", jsonobj_get_bool(o, "sysfs") ? "sysfs" : "no sysfs");
 	if (jsonobj_get(o, "nr_kdamonds"))
 		off += snprintf(buf + off, sizeof(buf) - off, ", %lld kdamond(s)%s",
 				(long long)jsonobj_get_int(o, "nr_kdamonds", 0),
-				jsonobj_get_bool(o, "running") ? ", one running (read-only for mmubench)" : "");
+				jsonobj_get_bool(o, "running") ?
+				", one running (read-only for mmubench)" : "");
 	a = jsonobj_get(o, "kdamond_states");
 	for (i = 0; a && i < json_object_array_length(a) && off < sizeof(buf); i++)
 		off += snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? "," : " [states: ",
@@ -171,7 +183,8 @@ static void probe_print_mm(FILE *out, struct json_object *mm)
 
 	o = jsonobj_get(mm, "swap");
 	snprintf(buf, sizeof(buf), "%lld device(s), %lld kB; zswap %s",
-		 (long long)jsonobj_get_int(o, "active", 0), (long long)jsonobj_get_int(o, "total_kb", 0),
+		 (long long)jsonobj_get_int(o, "active", 0),
+		 (long long)jsonobj_get_int(o, "total_kb", 0),
 		 probe_print_or(jsonobj_get_str(o, "zswap"), "absent"));
 	probe_print_line(out, jsonobj_get_int(o, "active", 0) ? MARK_OK : MARK_MISSING, "swap",
 		   jsonobj_get_str(o, "hint"), "%s", buf);
@@ -179,12 +192,15 @@ static void probe_print_mm(FILE *out, struct json_object *mm)
 	o = jsonobj_get(mm, "thp");
 	if (jsonobj_get_bool(o, "present"))
 		snprintf(buf, sizeof(buf), "enabled=%s defrag=%s shmem_enabled=%s",
-			 probe_print_or(jsonobj_get_str(o, "enabled"), "?"), probe_print_or(jsonobj_get_str(o, "defrag"), "?"),
+			 probe_print_or(jsonobj_get_str(o, "enabled"), "?"),
+			 probe_print_or(jsonobj_get_str(o, "defrag"), "?"),
 			 probe_print_or(jsonobj_get_str(o, "shmem_enabled"), "?"));
 	else
 		snprintf(buf, sizeof(buf), "absent");
-	probe_print_line(out, jsonobj_get_bool(o, "present") && !jsonobj_get_str(o, "hint") ? MARK_OK : MARK_MISSING,
-		   "thp", jsonobj_get_str(o, "hint"), "%s", buf);
+	probe_print_line(out,
+			 jsonobj_get_bool(o, "present") && !jsonobj_get_str(o, "hint") ?
+			 MARK_OK : MARK_MISSING,
+			 "thp", jsonobj_get_str(o, "hint"), "%s", buf);
 
 	o = jsonobj_get(mm, "hugetlb");
 	if (!jsonobj_get_bool(o, "present")) {
@@ -194,10 +210,12 @@ static void probe_print_mm(FILE *out, struct json_object *mm)
 			char name[64];
 
 			snprintf(name, sizeof(name), "hugetlb %s", size);
-			probe_print_line(out, jsonobj_get_int(s, "nr_hugepages", 0) ? MARK_OK : MARK_MISSING, name,
-				   jsonobj_get_str(s, "hint"), "nr_hugepages=%lld free_hugepages=%lld",
-				   (long long)jsonobj_get_int(s, "nr_hugepages", 0),
-				   (long long)jsonobj_get_int(s, "free_hugepages", 0));
+			probe_print_line(
+				out, jsonobj_get_int(s, "nr_hugepages", 0) ? MARK_OK : MARK_MISSING,
+				name, jsonobj_get_str(s, "hint"),
+				"nr_hugepages=%lld free_hugepages=%lld",
+				(long long)jsonobj_get_int(s, "nr_hugepages", 0),
+				(long long)jsonobj_get_int(s, "free_hugepages", 0));
 		}
 	}
 
@@ -215,8 +233,10 @@ static void probe_print_mm(FILE *out, struct json_object *mm)
 	probe_print_item(out, o, "PAGEMAP_SCAN", "present", NULL);
 
 	o = jsonobj_get(mm, "userfaultfd");
-	off = snprintf(buf, sizeof(buf), "syscall %s, /dev/userfaultfd %s, vm.unprivileged_userfaultfd=%s",
-		       jsonobj_get_bool(o, "syscall") ? "yes" : "no", jsonobj_get_bool(o, "dev") ? "yes" : "no",
+	off = snprintf(buf, sizeof(buf),
+		       "syscall %s, /dev/userfaultfd %s, vm.unprivileged_userfaultfd=%s",
+		       jsonobj_get_bool(o, "syscall") ? "yes" : "no",
+		       jsonobj_get_bool(o, "dev") ? "yes" : "no",
 		       probe_print_or(jsonobj_get_str(o, "unprivileged_userfaultfd"), "absent"));
 	a = jsonobj_get(o, "features");
 	for (i = 0; a && i < json_object_array_length(a) && off < sizeof(buf); i++)
@@ -230,7 +250,8 @@ static void probe_print_tracefs(FILE *out, struct json_object *tr, struct json_o
 	char buf[256];
 
 	fprintf(out, "tracing\n");
-	probe_print_item(out, tr, "tracefs", "mounted", probe_print_or(jsonobj_get_str(tr, "path"), "not mounted"));
+	probe_print_item(out, tr, "tracefs", "mounted",
+			 probe_print_or(jsonobj_get_str(tr, "path"), "not mounted"));
 	json_object_object_foreach(jsonobj_get(tr, "events"), ev, e) {
 		const char *note = jsonobj_get_str(e, "note");
 
@@ -242,14 +263,16 @@ static void probe_print_tracefs(FILE *out, struct json_object *tr, struct json_o
 		else
 			snprintf(buf, sizeof(buf), "no");
 		if (note)
-			probe_print_line(out, jsonobj_get_bool(e, "present") ? MARK_OK : MARK_MISSING, ev,
-				   jsonobj_get_str(e, "hint"), "%s; %s", buf, note);
+			probe_print_line(out,
+					 jsonobj_get_bool(e, "present") ? MARK_OK : MARK_MISSING,
+					 ev, jsonobj_get_str(e, "hint"), "%s; %s", buf, note);
 		else
 			probe_print_item(out, e, ev, "present", buf);
 	}
 	if (jsonobj_get_bool(dbg, "mounted"))
 		snprintf(buf, sizeof(buf), "%s (kvm/ %s, lru_gen %s)", jsonobj_get_str(dbg, "path"),
-			 jsonobj_get_bool(dbg, "kvm") ? "yes" : "no", jsonobj_get_bool(dbg, "lru_gen") ? "yes" : "no");
+			 jsonobj_get_bool(dbg, "kvm") ? "yes" : "no",
+			 jsonobj_get_bool(dbg, "lru_gen") ? "yes" : "no");
 	else
 		snprintf(buf, sizeof(buf), "not mounted");
 	probe_print_item(out, dbg, "debugfs", "mounted", buf);
@@ -263,19 +286,24 @@ static void probe_print_topology(FILE *out, struct json_object *t)
 
 	fprintf(out, "topology\n");
 	if (jsonobj_get_str(t, "error")) {
-		probe_print_line(out, MARK_MISSING, "hwloc", NULL, "%s", jsonobj_get_str(t, "error"));
+		probe_print_line(out, MARK_MISSING, "hwloc", NULL, "%s",
+				 jsonobj_get_str(t, "error"));
 		return;
 	}
-	probe_print_line(out, MARK_INFO, "cpu model", NULL, "%s", probe_print_or(jsonobj_get_str(t, "cpu_model"), "?"));
+	probe_print_line(out, MARK_INFO, "cpu model", NULL, "%s",
+			 probe_print_or(jsonobj_get_str(t, "cpu_model"), "?"));
 	probe_print_line(out, MARK_INFO, "packages / cores / PUs", NULL, "%lld / %lld / %lld",
-		   (long long)jsonobj_get_int(t, "packages", 0), (long long)jsonobj_get_int(t, "cores", 0),
-		   (long long)jsonobj_get_int(t, "pus", 0));
-	probe_print_line(out, MARK_INFO, "allowed cpus", NULL, "%s", probe_print_or(jsonobj_get_str(t, "allowed_cpus"), "?"));
+			 (long long)jsonobj_get_int(t, "packages", 0),
+			 (long long)jsonobj_get_int(t, "cores", 0),
+			 (long long)jsonobj_get_int(t, "pus", 0));
+	probe_print_line(out, MARK_INFO, "allowed cpus", NULL, "%s",
+			 probe_print_or(jsonobj_get_str(t, "allowed_cpus"), "?"));
 	probe_print_line(out, MARK_INFO, "numa nodes", NULL, "%zu",
 		   nodes ? json_object_array_length(nodes) : (size_t)0);
 	for (i = 0; nodes && i < json_object_array_length(nodes); i++) {
 		n = json_object_array_get_idx(nodes, i);
-		snprintf(name, sizeof(name), "node %lld", (long long)jsonobj_get_int(n, "os_index", -1));
+		snprintf(name, sizeof(name), "node %lld",
+			 (long long)jsonobj_get_int(n, "os_index", -1));
 		probe_print_line(out, MARK_INFO, name, NULL, "cpus %s, memory %.1f GiB",
 			   probe_print_or(jsonobj_get_str(n, "cpus"), "none"),
 			   jsonobj_get_int(n, "memory_bytes", 0) / (1024.0 * 1024 * 1024));
@@ -286,8 +314,10 @@ void probe_print(FILE *out, struct json_object *probe)
 {
 	struct json_object *k = jsonobj_get(probe, "kernel");
 
-	fprintf(out, "mmubench probe on %s, Linux %s (\"ok\": present, \"--\": missing, with a hint)\n",
-		probe_print_or(jsonobj_get_str(k, "hostname"), "?"), probe_print_or(jsonobj_get_str(k, "release"), "?"));
+	fprintf(out,
+		"mmubench probe on %s, Linux %s (\"ok\": present, \"--\": missing, with a hint)\n",
+		probe_print_or(jsonobj_get_str(k, "hostname"), "?"),
+		probe_print_or(jsonobj_get_str(k, "release"), "?"));
 	probe_print_kvm(out, jsonobj_get(probe, "kvm"));
 	probe_print_mm(out, jsonobj_get(probe, "mm"));
 	probe_print_tracefs(out, jsonobj_get(probe, "tracefs"), jsonobj_get(probe, "debugfs"));

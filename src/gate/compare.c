@@ -420,9 +420,9 @@ static int compare_judge_per_run(struct compare_ctx *c, const struct compare_ser
 		row->per_run_samples = true;
 		ret = gate_judge(&row->params, row->direction, smp[0], n[0], smp[1], n[1], row);
 		if (!ret) {
-			note = compare_note("one run a side: samples within each run, not repeats%s%s",
-					    row->note ? "; " : "",
-					    row->note ? row->note : "");
+			note = compare_note("one run a side: samples within each run, not "
+					    "repeats%s%s",
+					    row->note ? "; " : "", row->note ? row->note : "");
 			free(row->note);
 			row->note = note;
 			if (!note)
@@ -516,7 +516,8 @@ static int compare_nothing_in_common(struct compare_ctx *c)
 			strbuf_addf(&list, " and %zu more", shown - COMPARE_MAX_CONFIGS_SHOWN);
 	}
 	ret = errf(c->err, c->errlen, -ENODATA,
-		   "baseline '%s' and candidate '%s' have no config (scenario and run parameters) in common: nothing to compare (%s)",
+		   "baseline '%s' and candidate '%s' have no config (scenario and run parameters) "
+		   "in common: nothing to compare (%s)",
 		   g->baseline, g->candidate, list.failed ? "out of memory" : list.buf);
 	strbuf_release(&list);
 	return ret;
@@ -543,7 +544,8 @@ static int compare_build_rows(struct compare_ctx *c)
 		}
 		common++;
 		if (cfg->unusable[0] || cfg->unusable[1]) {
-			note = compare_note("%s: %zu baseline and %zu candidate runs skipped or in error, left out",
+			note = compare_note("%s: %zu baseline and %zu candidate runs skipped or in "
+					    "error, left out",
 					    cfg->display, cfg->unusable[0], cfg->unusable[1]);
 			ret = compare_add_note(c, note);
 		}

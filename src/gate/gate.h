@@ -123,8 +123,10 @@ struct gate_row {
 	enum metric_direction direction;
 	struct gate_params params;	/* the rule that applied */
 	size_t n[2];			/* samples (runs, or per-run samples) */
-	double value[2];		/* mean (welch), median (mann-whitney); correctness: max; check: failed runs */
-	double change_pct;		/* (candidate - baseline) / |baseline| in %; NAN if unknown */
+	/* mean (welch), median (mann-whitney); correctness: max; check: failed runs */
+	double value[2];
+	/* (candidate - baseline) / |baseline| in %; NAN if unknown */
+	double change_pct;
 	double p;			/* NAN when no test ran */
 	bool per_run_samples;		/* samples within one run a side, not runs */
 	enum gate_verdict verdict;

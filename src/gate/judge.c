@@ -56,8 +56,9 @@ static int judge_test(const struct gate_params *p, const double *base, size_t nb
 	double minp;
 
 	if (nb < p->min_samples || nc < p->min_samples) {
-		strbuf_addf(note, "%zu baseline and %zu candidate samples; the rule needs %u a side",
-			    nb, nc, p->min_samples);
+		strbuf_addf(note,
+			    "%zu baseline and %zu candidate samples; the rule needs %u a side", nb,
+			    nc, p->min_samples);
 		return 1;
 	}
 	if (p->test == GATE_TEST_WELCH) {
@@ -70,7 +71,9 @@ static int judge_test(const struct gate_params *p, const double *base, size_t nb
 	}
 	minp = stats_mann_whitney_min_p(nb, nc);
 	if (minp >= p->alpha) {
-		strbuf_addf(note, "Mann-Whitney cannot reach p < %g with %zu and %zu samples (at best p = %.3g)",
+		strbuf_addf(note,
+			    "Mann-Whitney cannot reach p < %g with %zu and %zu samples (at best p "
+			    "= %.3g)",
 			    p->alpha, nb, nc, minp);
 		return 1;
 	}
@@ -111,7 +114,9 @@ int gate_judge(const struct gate_params *p, enum metric_direction dir,
 		} else {
 			row->verdict = GATE_NO_CHANGE;
 			if (res.p < p->alpha && isfinite(change))
-				strbuf_addf(&note, "significant, but %+.1f%% is within the %g%% minimum change",
+				strbuf_addf(&note,
+					    "significant, but %+.1f%% is within the %g%% minimum "
+					    "change",
 					    change, p->min_change_pct);
 		}
 	}

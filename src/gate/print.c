@@ -161,19 +161,26 @@ void gate_print_table(FILE *out, const struct gate_report *g)
 
 	print_add_clean(&base, g->baseline, false);
 	print_add_clean(&cand, g->candidate, false);
-	fprintf(out, "mmubench gate: candidate '%s' (%zu runs) against baseline '%s' (%zu runs), store %s\n",
+	fprintf(out,
+		"mmubench gate: candidate '%s' (%zu runs) against baseline '%s' (%zu runs), store "
+		"%s\n",
 		cand.buf, g->runs[1], base.buf, g->runs[0], g->store_path);
-	fprintf(out, "rules (%s): %s, alpha %g, min change %g%%, min samples %u, %zu per-metric override%s\n",
+	fprintf(out,
+		"rules (%s): %s, alpha %g, min change %g%%, min samples %u, %zu per-metric "
+		"override%s\n",
 		g->rules_source, gate_test_name(g->defaults.test), g->defaults.alpha,
 		g->defaults.min_change_pct, g->defaults.min_samples, g->noverrides,
 		g->noverrides == 1 ? "" : "s");
-	fprintf(out, "n: samples baseline/candidate, one per run; values: their mean (welch) or median (mann-whitney);\n"
-		"correctness metrics: the largest value; checks: the number of runs where they failed\n");
+	fprintf(out, "n: samples baseline/candidate, one per run; values: their mean (welch) or "
+		     "median (mann-whitney);\n"
+		     "correctness metrics: the largest value; checks: the number of runs where "
+		     "they failed\n");
 
 	for (size_t k = 0; k < g->nconfigs; k++)
 		print_config(out, g, k, &any_samples);
 	if (any_samples)
-		fprintf(out, "\n* one run a side: the samples recorded within each run stand in for repeats\n");
+		fprintf(out, "\n* one run a side: the samples recorded within each run stand in "
+			     "for repeats\n");
 	if (g->nnotes)
 		fprintf(out, "\n");
 	for (size_t i = 0; i < g->nnotes; i++) {
@@ -181,7 +188,9 @@ void gate_print_table(FILE *out, const struct gate_report *g)
 		print_add_clean(&n, g->notes[i], false);
 		fprintf(out, "note: %s\n", n.buf);
 	}
-	fprintf(out, "\ngate: %s: %zu regressed, %zu failed correctness; %zu improved, %zu no change, %zu not enough data, %zu info\n",
+	fprintf(out,
+		"\ngate: %s: %zu regressed, %zu failed correctness; %zu improved, %zu no change, "
+		"%zu not enough data, %zu info\n",
 		gate_report_failed(g) ? "FAIL" : "PASS", g->count[GATE_REGRESSED],
 		g->count[GATE_FAILED], g->count[GATE_IMPROVED], g->count[GATE_NO_CHANGE],
 		g->count[GATE_NOT_ENOUGH_DATA], g->count[GATE_INFO]);
@@ -238,7 +247,8 @@ void gate_print_ktap(const struct gate_report *g)
 	ksft_plan = 0;
 	ksft_print_header();
 	ksft_set_plan(g->nrows);
-	ksft_print_msg("mmubench gate: candidate '%s' against baseline '%s'; rules %s: %s, alpha %g, min change %g%%, min samples %u\n",
+	ksft_print_msg("mmubench gate: candidate '%s' against baseline '%s'; rules %s: %s, alpha "
+		       "%g, min change %g%%, min samples %u\n",
 		       cand.buf, base.buf, g->rules_source, gate_test_name(g->defaults.test),
 		       g->defaults.alpha, g->defaults.min_change_pct, g->defaults.min_samples);
 	for (size_t i = 0; i < g->nnotes; i++) {

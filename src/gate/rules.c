@@ -188,7 +188,8 @@ static int rules_header(struct rules_parse *rp, const struct ini_line *l, char *
 		}
 	}
 	return errf(err, errlen, -EINVAL,
-		    "%s: unknown section '%s' (known: [defaults], [metrics], [correctness], [config])",
+		    "%s: unknown section '%s' (known: [defaults], [metrics], [correctness], "
+		    "[config])",
 		    l->where, l->text);
 }
 
@@ -202,7 +203,8 @@ static int rules_key(struct rules_parse *rp, const struct ini_line *l, char *err
 	case RULES_DEFAULTS:
 		if (!strcmp(l->key, "direction"))
 			return errf(err, errlen, -EINVAL,
-				    "%s: direction belongs to [metrics] lines, not [defaults] (the store has each metric's)",
+				    "%s: direction belongs to [metrics] lines, not [defaults] (the "
+				    "store has each metric's)",
 				    l->where);
 		return rules_set_param(&r->defaults, &dummy, false, l->key, l->value, l->where,
 				       err, errlen);

@@ -39,7 +39,8 @@ int ini_parse(const char *text, const char *source, unsigned int flags, ini_fn f
 			char *end = strchr(s, ']');
 
 			if (!end || end[1]) {
-				ret = errf(err, errlen, -EINVAL, "%s: bad section header '%s'", where, s);
+				ret = errf(err, errlen, -EINVAL, "%s: bad section header '%s'",
+					   where, s);
 				break;
 			}
 			l.text = strdup(s);

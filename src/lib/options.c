@@ -85,8 +85,9 @@ static int opt_set(const char *cmd, const struct opt_desc *o, void *cfg, const c
 	case OPT_UINT:
 	case OPT_PCT:
 		if (parse_u64(text, &u))
-			return errf(err, errlen, -EINVAL, "%s: --%s expects a whole number, not '%s'",
-				    cmd, o->name, text);
+			return errf(err, errlen, -EINVAL,
+				    "%s: --%s expects a whole number, not '%s'", cmd, o->name,
+				    text);
 		if ((o->type == OPT_PCT && u > 100) || (ranged && (u < o->min || u > o->max)))
 			return o->type == OPT_PCT && !ranged ?
 			       errf(err, errlen, -EINVAL, "%s: --%s %s is not a percentage (0-100)",
@@ -280,7 +281,8 @@ static int opts_parse_argv(const struct opt_group *groups, int argc, char **argv
 			byindex[n] = o;
 			cfgs[n] = g->cfg;
 			longopts[n] = (struct option){
-				o->name, o->type == OPT_FLAG ? no_argument : required_argument, NULL, 0,
+				o->name, o->type == OPT_FLAG ? no_argument : required_argument,
+				NULL, 0,
 			};
 			n++;
 		}
@@ -508,8 +510,8 @@ struct json_object *opts_to_json(const struct opt_group *groups)
 				v = json_object_new_string(opts_choice(o, *(const int *)f));
 				break;
 			case OPT_STRING:
-				v = *(const char *const *)f ? json_object_new_string(*(const char *const *)f)
-							   : NULL;
+				v = *(const char *const *)f ?
+				    json_object_new_string(*(const char *const *)f) : NULL;
 				break;
 			case OPT_FLAG:
 				v = json_object_new_boolean(*(const bool *)f);

@@ -13,7 +13,8 @@
 struct spawn_io {
 	const char *dir;		/* working directory of the child; NULL: ours */
 	int stdout_fd;			/* dup'ed onto its stdout when > 0 */
-	const char *stdout_path;	/* else opened (created, truncated) as its stdout; "/dev/null" */
+	/* else opened (created, truncated) as its stdout; "/dev/null" */
+	const char *stdout_path;
 	const char *stderr_path;	/* opened (created, truncated) as its stderr; NULL: ours */
 	bool search_path;		/* argv[0] looked up in $PATH (posix_spawnp) */
 };

@@ -33,7 +33,10 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 /* Empties the buffer, keeping its memory. */
 void strbuf_reset(struct strbuf *sb);
-/* The contents, malloc'ed and owned by the caller (NULL if an allocation failed); @sb is empty after. */
+/*
+ * The contents, malloc'ed and owned by the caller (NULL if an allocation
+ * failed); @sb is empty after.
+ */
 char *strbuf_detach(struct strbuf *sb);
 
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);

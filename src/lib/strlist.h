@@ -19,7 +19,10 @@ struct strlist {
 void strlist_free(struct strlist *l);
 /* Appends a copy of @s; -ENOMEM. */
 int strlist_push(struct strlist *l, const char *s);
-/* Appends the items of @s split at any of @seps (e.g. ","), trimmed, empty ones dropped; -ENOMEM. */
+/*
+ * Appends the items of @s split at any of @seps (e.g. ","), trimmed, empty ones
+ * dropped; -ENOMEM.
+ */
 int strlist_split(struct strlist *l, const char *s, const char *seps);
 bool strlist_has(const struct strlist *l, const char *s);
 /* True when an item, taken as a glob (fnmatch), matches @name. */

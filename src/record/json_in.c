@@ -272,7 +272,8 @@ static int jin_buckets(const struct jin *in, struct json_object *jb, struct hist
 		if (!json_object_is_type(pair, json_type_array) ||
 		    json_object_array_length(pair) != 2)
 			return jin_fail(in, key, "must be [low_cycles, count], not %s",
-					json_object_to_json_string_ext(pair, JSON_C_TO_STRING_PLAIN));
+					json_object_to_json_string_ext(pair,
+								       JSON_C_TO_STRING_PLAIN));
 		snprintf(elem, sizeof(elem), "buckets[%zu][0]", i);
 		ret = jin_u64_val(in, elem, json_object_array_get_idx(pair, 0), &low);
 		if (ret)
@@ -352,8 +353,9 @@ static int jin_hist(const struct jin *in, struct json_object *jh, struct record 
 		goto out;
 	}
 	if (total != h->count) {
-		ret = jin_fail(in, "count", "%" PRIu64
-			       ", but the buckets and overflow add up to %" PRIu64, h->count, total);
+		ret = jin_fail(in, "count",
+			       "%" PRIu64 ", but the buckets and overflow add up to %" PRIu64,
+			       h->count, total);
 		goto out;
 	}
 
@@ -436,7 +438,8 @@ int record_from_json(struct json_object *obj, struct record **out, char *err, si
 		return ret;
 	if (version > RECORD_SCHEMA_VERSION)
 		return errf(err, errlen, -EPROTONOSUPPORT,
-			    "schema_version: %" PRId64 " is newer than this mmubench reads (%d): import with a newer mmubench",
+			    "schema_version: %" PRId64 " is newer than this mmubench reads (%d): "
+			    "import with a newer mmubench",
 			    version, RECORD_SCHEMA_VERSION);
 	if (version < 1)
 		return jin_fail(&in, "schema_version", "%" PRId64 " is not a version", version);
@@ -565,8 +568,9 @@ static int jin_parse(const char *path, const char *text, size_t len, struct json
 	}
 	if (end < len && text[end + strspn(text + end, " \t\r\n")]) {
 		json_object_put(o);
-		return errf(err, errlen, -EINVAL, "cannot read %s: more after the JSON document at line %zu",
-			    path, jin_line(text, end));
+		return errf(err, errlen, -EINVAL,
+			    "cannot read %s: more after the JSON document at line %zu", path,
+			    jin_line(text, end));
 	}
 	*out = o;
 	return 0;

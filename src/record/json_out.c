@@ -385,39 +385,43 @@ int json_write_record(const struct record *r, const char *path, char *err, size_
 
 	o = record_to_json(r);
 	if (!o)
-		return errf(err, errlen, -ENOMEM, "cannot write %s: out of memory building the JSON",
-			    path);
+		return errf(err, errlen, -ENOMEM,
+			    "cannot write %s: out of memory building the JSON", path);
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					      JSON_C_TO_STRING_SPACED |
 					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text) {
 		json_object_put(o);
-		return errf(err, errlen, -ENOMEM, "cannot write %s: out of memory serializing the JSON",
-			    path);
+		return errf(err, errlen, -ENOMEM,
+			    "cannot write %s: out of memory serializing the JSON", path);
 	}
 
 	fd = json_create_temp(path, tmp, sizeof(tmp));
 	if (fd < 0) {
 		json_object_put(o);
-		return errf(err, errlen, fd, "cannot write %s: cannot create a temporary file next to it: %s",
-			    path, strerror(-fd));
+		return errf(err, errlen, fd,
+			    "cannot write %s: cannot create a temporary file next to it: %s", path,
+			    strerror(-fd));
 	}
 	ret = json_write_all(fd, text, strlen(text));
 	if (!ret)
 		ret = json_write_all(fd, "\n", 1);
 	json_object_put(o);
 	if (ret) {
-		errf(err, errlen, ret, "cannot write %s: writing %s: %s", path, tmp, strerror(-ret));
+		errf(err, errlen, ret, "cannot write %s: writing %s: %s", path, tmp,
+		     strerror(-ret));
 		goto fail_close;
 	}
 	if (fsync(fd)) {
 		ret = -errno;
-		errf(err, errlen, ret, "cannot write %s: fsync of %s: %s", path, tmp, strerror(-ret));
+		errf(err, errlen, ret, "cannot write %s: fsync of %s: %s", path, tmp,
+		     strerror(-ret));
 		goto fail_close;
 	}
 	if (close(fd)) {
 		ret = -errno;
-		errf(err, errlen, ret, "cannot write %s: closing %s: %s", path, tmp, strerror(-ret));
+		errf(err, errlen, ret, "cannot write %s: closing %s: %s", path, tmp,
+		     strerror(-ret));
 		goto fail_unlink;
 	}
 	if (rename(tmp, path)) {

@@ -87,8 +87,9 @@ static void summary_metrics(FILE *out, const struct record *r)
 		marked |= m->flags & (M_POOLED | M_TOTAL);
 	}
 	if (several)
-		fprintf(out, "  (value with samples: their median%s)\n", marked ?
-			"; pooled: computed over all epochs' pages; total: of the whole phase" : "");
+		fprintf(out, "  (value with samples: their median%s)\n",
+			marked ? "; pooled: computed over all epochs' pages; total: of the whole "
+				 "phase" : "");
 }
 
 /* Formats the count and the five percentiles of @rh into @cols (empty strings when no count). */

@@ -109,7 +109,8 @@ static int ab_chart(struct charts *cs, int sec, int s, int cf)
 			names[n++] = sc->metrics.v[k];
 	strbuf_addstr(&c->table, "</table>\n");
 	if (!n) {
-		chart_nodata(c, "no judged metric has a value under both labels in this configuration");
+		chart_nodata(c, "no judged metric has a value under both labels in this "
+				"configuration");
 		free(names);
 		return 0;
 	}
@@ -135,7 +136,8 @@ static int ab_chart(struct charts *cs, int sec, int s, int cf)
 		    "above its bar, min..max over runs and samples as a line");
 	chart_xtics(c, names, n, 0);
 	/* room above 100 for the values; longer ranges up to 3x, the table has them all */
-	strbuf_addf(&c->set, "set yrange [%g:%g]\nset ylabel 'median, %% of the larger of the two'\n"
+	strbuf_addf(&c->set,
+		    "set yrange [%g:%g]\nset ylabel 'median, %% of the larger of the two'\n"
 		    "set grid ytics\nset key outside top center horizontal\n",
 		    ylo < 0 ? ylo * 1.15 : 0, fmax(125, fmin(yhi * 1.05, 300)));
 	free(names);
@@ -167,8 +169,9 @@ int charts_ab(struct charts *cs, int sec, const struct chart_spec *spec,
 	if (!c)
 		return -ENOMEM;
 	if (!B || !C)
-		chart_nodata(c, "name two labels: --baseline LABEL --candidate LABEL, or --label A,B "
-			     "where A is the baseline");
+		chart_nodata(c, "name two labels: --baseline LABEL --candidate LABEL, or --label "
+				"A,B "
+				"where A is the baseline");
 	else if (!strcmp(B, C))
 		chart_nodata(c, "the baseline and the candidate are the same label, %s", B);
 	else if (!model_has_label(m, B))

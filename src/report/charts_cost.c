@@ -206,8 +206,10 @@ static void cost_settings(struct cost *k)
 	char t[512], sz[32];
 
 	if (k->groups_used.n > 1)
-		snprintf(t, sizeof(t), "colour: %s, point shape: label (labels drawn side by side at "
-			 "each size); bars: min..max over %s", by, spec->samples);
+		snprintf(t, sizeof(t),
+			 "colour: %s, point shape: label (labels drawn side by side at "
+			 "each size); bars: min..max over %s",
+			 by, spec->samples);
 	else
 		snprintf(t, sizeof(t), "median %s per %s; bars: min..max over %s", spec->sample, by,
 			 spec->samples);
@@ -291,7 +293,8 @@ int charts_cost(struct charts *cs, int sec, const struct chart_spec *spec,
 	}
 	strbuf_addstr(&k.c->table, "<table><tr><th>");
 	chart_html(&k.c->table, spec->by ? spec->by : "scenario");
-	strbuf_addstr(&k.c->table, "</th><th>label</th><th>guest memory (GiB)</th><th>runs</th><th>");
+	strbuf_addstr(&k.c->table, "</th><th>label</th><th>guest memory "
+				   "(GiB)</th><th>runs</th><th>");
 	chart_html(&k.c->table, spec->samples);
 	strbuf_addstr(&k.c->table, "</th><th>");
 	chart_html(&k.c->table, spec->metric);

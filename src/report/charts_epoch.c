@@ -177,7 +177,8 @@ static int epoch_chart(struct charts *cs, int sec, const struct chart_spec *spec
 		}
 	}
 	if (!series) {
-		chart_nodata(c, "the %s runs of this configuration have no per-epoch %s or %s samples",
+		chart_nodata(c,
+			     "the %s runs of this configuration have no per-epoch %s or %s samples",
 			     sc->name, mets[0], mets[1]);
 		return 0;
 	}

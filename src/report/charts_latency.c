@@ -244,7 +244,8 @@ static int latency_cdf(struct charts *cs, int sec, int s, int hn, int config)
 	}
 	free(lm);
 	if (!series) {
-		chart_nodata(c, "the histogram recorded no samples in any run of this configuration");
+		chart_nodata(c, "the histogram recorded no samples in any run of this "
+				"configuration");
 		return 0;
 	}
 	strbuf_addstr(&c->table, "</table>\n");
@@ -292,7 +293,8 @@ static void latency_pct_data(struct chart *c, const struct latency_cluster *cl, 
 			strbuf_addch(&c->dat, '\n');
 		}
 		if (!rows)
-			strbuf_addstr(&c->dat, "NaN NaN NaN NaN NaN NaN\n");	/* keeps the index */
+			/* keeps the index */
+			strbuf_addstr(&c->dat, "NaN NaN NaN NaN NaN NaN\n");
 		idx = chart_block_end(c);
 		strbuf_addf(&c->plot, "%s'%s.dat' index %d using 1:2:3:4:5:6 with boxxyerror "
 			    "fs solid 0.85 noborder lc rgb '%s' title '%s'",

@@ -82,8 +82,10 @@ static bool trend_line(struct chart *c, const struct model *m, int s, int cf,
 			    "fs transparent solid 0.18 noborder lc rgb '%s' notitle",
 			    series ? ", \\\n     " : "plot ", c->name, idx, chart_color(series));
 		/* a single label has no width to fill: show its range as a bar */
-		strbuf_addf(&c->plot, ", \\\n     '%s.dat' index %d using 1:3:(0):($4-$3) with "
-			    "vectors nohead lc rgb '%s' notitle", c->name, idx, chart_color(series));
+		strbuf_addf(&c->plot,
+			    ", \\\n     '%s.dat' index %d using 1:3:(0):($4-$3) with "
+			    "vectors nohead lc rgb '%s' notitle",
+			    c->name, idx, chart_color(series));
 	}
 	strbuf_addf(&c->plot, "%s'%s.dat' index %d using 1:2 with linespoints ",
 		    series || band ? ", \\\n     " : "plot ", c->name, idx);
@@ -163,8 +165,9 @@ static int trend_chart(struct charts *cs, int sec, int s, int mi, bool *drawn)
 			key = strlen(legend[cf]);
 	keypx = (int)(key * 6.5) + 80;
 	c->w = CHART_WIDTH - 150 + keypx;	/* the plot keeps its width beside the key */
-	snprintf(t, sizeof(t), "%s, %s; line: median over runs, band: min..max over runs and samples",
-		 unit, dir == DIR_HIGHER_IS_BETTER ? "higher is better" : "lower is better");
+	snprintf(t, sizeof(t),
+		 "%s, %s; line: median over runs, band: min..max over runs and samples", unit,
+		 dir == DIR_HIGHER_IS_BETTER ? "higher is better" : "lower is better");
 	chart_title(c, t);
 	chart_xtics(c, xnames, npos, keypx);
 	snprintf(t, sizeof(t), "%s (%s)", name, unit);
@@ -199,8 +202,8 @@ int charts_trend(struct charts *cs, int sec, const struct chart_spec *spec,
 		c = chart_new(cs, sec, "trends across labels", "trend");
 		if (!c)
 			return -ENOMEM;
-		chart_nodata(c, "every selected run has the same label (%s): a trend needs runs of two "
-			     "or more labels", m->groups.n ? m->groups.v[0] : "none");
+		chart_nodata(c, "every selected run has the same label (%s): a trend needs runs "
+			     "of two or more labels", m->groups.n ? m->groups.v[0] : "none");
 		return 0;
 	}
 	for (int s = 0; s < m->nscns; s++) {
@@ -211,8 +214,8 @@ int charts_trend(struct charts *cs, int sec, const struct chart_spec *spec,
 			if (drawn)
 				continue;
 			/* judged metrics that never had a value are not drawn: name them */
-			strbuf_addstr(note, first ? "<p class=\"nodata\">no data for the trend of " :
-				      ", ");
+			strbuf_addstr(note, first ?
+				      "<p class=\"nodata\">no data for the trend of " : ", ");
 			chart_html(note, m->scns[s].name);
 			strbuf_addstr(note, ": ");
 			chart_html(note, m->scns[s].metrics.v[mi]);

@@ -24,14 +24,17 @@
 
 static const char html_css[] =
 	"body{font-family:sans-serif;margin:1.5em auto;max-width:1400px;padding:0 1em;color:#222}\n"
-	"h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:2em}\n"
-	"h3{margin:.2em 0}figure{margin:1.5em 0;padding:.8em;border:1px solid #ddd;border-radius:4px}\n"
+	"h1{margin-bottom:.2em}"
+	"h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:2em}\n"
+	"h3{margin:.2em 0}"
+	"figure{margin:1.5em 0;padding:.8em;border:1px solid #ddd;border-radius:4px}\n"
 	"img{max-width:100%;height:auto;display:block}"
 	"table{border-collapse:collapse;margin:.6em 0;font-size:90%}\n"
 	"th,td{border:1px solid #ccc;padding:.2em .5em;text-align:right;vertical-align:top}\n"
 	"th{background:#f0f4f8}td:first-child,th:first-child{text-align:left}\n"
 	".meta,.files,.caption{color:#555;font-size:90%}.nodata{background:#fff6e0;padding:.4em}\n"
-	".error{background:#fde8e8;padding:.4em}.st-fail,.st-error{color:#b00}.st-skip{color:#a60}\n"
+	".error{background:#fde8e8;padding:.4em}"
+	".st-fail,.st-error{color:#b00}.st-skip{color:#a60}\n"
 	"small{color:#666}nav li{margin:.15em 0}\n";
 
 void html_time(char *buf, size_t len, int64_t t)
@@ -45,9 +48,11 @@ void html_time(char *buf, size_t len, int64_t t)
 
 static void html_runs(const struct model *m, struct strbuf *h)
 {
-	strbuf_addstr(h, "<h2 id=\"runs\">Runs</h2>\n<p class=\"caption\">Every selected run, oldest "
-		      "first. Only runs that completed (pass or fail) are charted. The configuration "
-		      "lists the parameters that differ between the runs of a scenario.</p>\n");
+	strbuf_addstr(h, "<h2 id=\"runs\">Runs</h2>\n<p class=\"caption\">Every selected run, "
+			 "oldest "
+			 "first. Only runs that completed (pass or fail) are charted. The "
+			 "configuration lists the parameters that differ between the runs of a "
+			 "scenario.</p>\n");
 	strbuf_addstr(h, "<table><tr><th>run id</th><th>label</th><th>scenario</th>"
 		      "<th>configuration</th><th>kernel</th><th>host</th><th>status</th>"
 		      "<th>started (UTC)</th><th>duration (s)</th></tr>\n");

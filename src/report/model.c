@@ -336,8 +336,8 @@ static int model_configs(struct model *m, int s)
 		if (!cp[i])
 			continue;
 		for (int j = 0; j < nvary; j++) {
-			model_param_text(sc->desc, vary[j].key, model_value(cp[i], defs, vary[j].key),
-					 val, sizeof(val));
+			model_param_text(sc->desc, vary[j].key,
+					 model_value(cp[i], defs, vary[j].key), val, sizeof(val));
 			strbuf_addf(&b, "%s%s=%s", j ? ", " : "", vary[j].key, val);
 		}
 		name[i] = strbuf_detach(&b);

@@ -255,8 +255,8 @@ static int report_write(struct report *rp, struct report_result *res, char *err,
 	report_remove_previous(o->out);
 	ret = report_draw(rp);
 	if (ret)
-		return ret == -ENOMEM ? errf(err, errlen, ret, "out of memory building the charts") :
-					ret;
+		return ret == -ENOMEM ?
+		       errf(err, errlen, ret, "out of memory building the charts") : ret;
 	rp->png_term = gnuplot_png_term(rp->gnuplot, o->out);
 	for (int i = 0; i < rp->cs.n; i++) {
 		ret = gnuplot_write(rp->cs.v[i], o->out, rp->png_term, err, errlen);
@@ -285,8 +285,9 @@ static int report_write(struct report *rp, struct report_result *res, char *err,
 	res->nodata = nodata;
 	snprintf(res->index, sizeof(res->index), "%s/index.html", o->out);
 	if (failed)
-		return errf(err, errlen, -EIO, "gnuplot failed on %d of %d charts, first %s/%s.gp: %s",
-			    failed, rp->cs.n, o->out, first_failed->name, first_failed->why);
+		return errf(err, errlen, -EIO,
+			    "gnuplot failed on %d of %d charts, first %s/%s.gp: %s", failed,
+			    rp->cs.n, o->out, first_failed->name, first_failed->why);
 	return 0;
 }
 

@@ -30,8 +30,11 @@ void qemu_choose_accel(struct rig *rig)
 	if (rig->cfg.accel == RIG_ACCEL_TCG || (rig->cfg.accel == RIG_ACCEL_AUTO && !hw)) {
 		rig->accel = "tcg";
 		rig->accel_reason = rig->cfg.accel == RIG_ACCEL_TCG ? "--accel tcg" :
-			f == KVM_FLAVOUR_PVM ? "auto: /dev/kvm is PVM, which cannot run an unmodified kernel: TCG with an EPYC model (SVM, NPT)" :
-			"auto: no hardware-virtualization /dev/kvm: TCG with an EPYC model (SVM, NPT)";
+			f == KVM_FLAVOUR_PVM ? "auto: /dev/kvm is PVM, which cannot run an "
+					       "unmodified kernel: TCG with an EPYC model "
+					       "(SVM, NPT)" :
+			"auto: no hardware-virtualization /dev/kvm: TCG with an EPYC model "
+			"(SVM, NPT)";
 	} else {
 		rig->accel = "kvm";
 		rig->accel_reason = rig->cfg.accel == RIG_ACCEL_KVM ? "--accel kvm" :

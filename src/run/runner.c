@@ -71,18 +71,21 @@ static int run_regions_up(struct run_ctx *ctx, int node, char *err, size_t errle
 		if (ret)
 			return ret;
 		ret = kvm_memslot_add(ctx->vm, r->slot, r->gpa, r->backing.hva, r->size,
-				      r->backing.memslot_flags, r->backing.guest_memfd, 0, err, errlen);
+				      r->backing.memslot_flags, r->backing.guest_memfd, 0, err,
+				      errlen);
 		if (ret)
 			return ret;
-		ret = vm_map(ctx->layout, r->gpa, r->gpa, r->size, ctx->guest_page_size, err, errlen);
+		ret = vm_map(ctx->layout, r->gpa, r->gpa, r->size, ctx->guest_page_size, err,
+			     errlen);
 		if (ret)
 			return ret;
 		if (cfg->pattern == PATTERN_ZIPF) {
-			r->zipf_gpa = vm_heap_alloc(ctx->layout, ctx->pages_per_vcpu * sizeof(uint32_t));
+			r->zipf_gpa =
+				vm_heap_alloc(ctx->layout, ctx->pages_per_vcpu * sizeof(uint32_t));
 			if (!r->zipf_gpa)
 				return errf(err, errlen, -ENOSPC, "no room for the zipf table");
-			ret = zipf_build_cdf(kvm_gpa_to_hva(ctx->vm, r->zipf_gpa), ctx->pages_per_vcpu,
-					     cfg->zipf_theta);
+			ret = zipf_build_cdf(kvm_gpa_to_hva(ctx->vm, r->zipf_gpa),
+					     ctx->pages_per_vcpu, cfg->zipf_theta);
 			if (ret)
 				return errf(err, errlen, ret, "zipf table: bad parameters");
 		}
@@ -140,7 +143,8 @@ static int run_vcpus_up(struct run_ctx *ctx, const int *cpus, int ncpus, char *e
 	}
 	ctx->tsc_khz = kvm_vcpu_tsc_khz(ctx->vcpus[0].vcpu);
 	if (!ctx->tsc_khz)
-		return errf(err, errlen, -EOPNOTSUPP, "KVM_GET_TSC_KHZ is not available: guest timings cannot be converted");
+		return errf(err, errlen, -EOPNOTSUPP,
+			    "KVM_GET_TSC_KHZ is not available: guest timings cannot be converted");
 	return 0;
 }
 
@@ -158,10 +162,13 @@ static void run_record_placement(struct run_ctx *ctx)
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "vcpu", json_object_new_int(i));
-		json_object_object_add(o, "cpu_requested", v->cpu >= 0 ? json_object_new_int(v->cpu) : NULL);
+		json_object_object_add(o, "cpu_requested",
+				       v->cpu >= 0 ? json_object_new_int(v->cpu) : NULL);
 		json_object_object_add(o, "cpus_bound", json_object_new_string(v->cpus_obtained));
 		json_object_object_add(o, "last_ran_on", json_object_new_int(v->ran_on_cpu));
-		json_object_object_add(o, "node", json_object_new_int(topo_node_of_cpu(ctx->topo, v->ran_on_cpu)));
+		json_object_object_add(o, "node",
+				       json_object_new_int(topo_node_of_cpu(ctx->topo,
+									    v->ran_on_cpu)));
 		json_object_array_add(vcpus, o);
 	}
 	json_object_object_add(pl, "vcpus", vcpus);
@@ -177,13 +184,15 @@ static void run_record_placement(struct run_ctx *ctx)
 		json_object_object_add(o, "gpa", json_object_new_uint64(r->gpa));
 		json_object_object_add(o, "bytes", json_object_new_uint64(r->size));
 		json_object_object_add(o, "backing", json_object_new_string(r->backing.desc->name));
-		json_object_object_add(o, "node_requested", json_object_new_string(ctx->cfg->mem_node));
+		json_object_object_add(o, "node_requested",
+				       json_object_new_string(ctx->cfg->mem_node));
 		if (!topo_memory_nodes(r->backing.hva, r->size, 4096, per_node, RUN_MAX_NODES)) {
 			for (int n = 0; n < RUN_MAX_NODES; n++) {
 				if (!per_node[n])
 					continue;
 				snprintf(key, sizeof(key), "%d", n);
-				json_object_object_add(nodes, key, json_object_new_uint64(per_node[n]));
+				json_object_object_add(nodes, key,
+						       json_object_new_uint64(per_node[n]));
 			}
 			json_object_object_add(o, "pages_not_present",
 					       json_object_new_uint64(per_node[RUN_MAX_NODES]));
@@ -216,7 +225,8 @@ static int run_resolve_cpl(struct run_ctx *ctx)
 	switch (ctx->cfg->cpl) {
 	case RUN_CPL_0:
 		ctx->cpl = 0;
-		ctx->cpl_reason = pvm ? "--cpl 0: on PVM every guest instruction at CPL0 is emulated"
+		ctx->cpl_reason = pvm ? "--cpl 0: on PVM every guest instruction at CPL0 is "
+					"emulated"
 				      : "--cpl 0";
 		break;
 	case RUN_CPL_3:
@@ -225,7 +235,8 @@ static int run_resolve_cpl(struct run_ctx *ctx)
 		break;
 	default:
 		ctx->cpl = pvm ? 3 : 0;
-		ctx->cpl_reason = pvm ? "auto: PVM host, guest code at CPL3 runs natively (CPL0 would be emulated)"
+		ctx->cpl_reason = pvm ? "auto: PVM host, guest code at CPL3 runs natively (CPL0 "
+					"would be emulated)"
 				      : "auto: CPL0, as the KVM selftests run";
 	}
 	return ctx->cpl;
@@ -298,7 +309,8 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 		ret = -pthread_create(&ctx->vcpus[i].thread, NULL, run_vcpu_thread, &ctx->vcpus[i]);
 		if (ret) {
 			/* vCPUs already started would wait at a barrier forever: give up loudly */
-			fprintf(stderr, "mmubench: pthread_create for vCPU %d: %s\n", i, strerror(-ret));
+			fprintf(stderr, "mmubench: pthread_create for vCPU %d: %s\n", i,
+				strerror(-ret));
 			abort();
 		}
 	}

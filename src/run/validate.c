@@ -38,7 +38,8 @@ int run_pin_plan(const struct run_config *cfg, struct topo *topo, int *cpus,
 			return n;
 		if ((uint64_t)n < cfg->vcpus)
 			return errf(err, errlen, -EINVAL,
-				    "--cpus %s has %d CPUs for %" PRIu64 " vCPUs: give one CPU per vCPU",
+				    "--cpus %s has %d CPUs for %" PRIu64 " vCPUs: give one CPU per "
+				    "vCPU",
 				    cfg->cpus, n, cfg->vcpus);
 		for (int i = 0; i < n; i++) {
 			int allowed[1024], na = topo_allowed_cpus(topo, allowed, 1024), ok = 0;
@@ -67,17 +68,20 @@ int runner_validate(const struct run_config *cfg, struct topo *topo, char *err, 
 	if (ret < 0)
 		return ret;
 	if (run_parse_mem_node(cfg->mem_node, &node))
-		return errf(err, errlen, -EINVAL, "--mem-node '%s': expected a node number, interleave or any",
+		return errf(err, errlen, -EINVAL,
+			    "--mem-node '%s': expected a node number, interleave or any",
 			    cfg->mem_node);
 	if (node >= 0 && node >= topo_numa_nodes(topo))
 		return errf(err, errlen, -EINVAL, "--mem-node %d: this machine has %d NUMA node(s)",
 			    node, topo_numa_nodes(topo));
 	if (cfg->mem_per_vcpu % gpage)
-		return errf(err, errlen, -EINVAL, "--mem-per-vcpu must be a multiple of the %s guest page",
+		return errf(err, errlen, -EINVAL,
+			    "--mem-per-vcpu must be a multiple of the %s guest page",
 			    gpage == 4096 ? "4K" : "2M");
 	if (!strcmp(backing_kinds[cfg->backing]->name, "file"))
 		return backing_check_path(cfg->backing_path, cfg->mem_per_vcpu, err, errlen);
 	if (cfg->backing_path)
-		return errf(err, errlen, -EINVAL, "--backing-path is only used with --backing file");
+		return errf(err, errlen, -EINVAL,
+			    "--backing-path is only used with --backing file");
 	return 0;
 }

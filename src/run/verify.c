@@ -39,7 +39,8 @@ int workload_verify_memory(struct run_ctx *ctx)
 	}
 	if (bad)
 		record_add_check(ctx->rec, "memory_contents", STATUS_FAIL,
-				 "%" PRIu64 " of %" PRIu64 " pages differ from the ground truth; first: vCPU %d page %" PRIu64 " (gpa 0x%" PRIx64 ")",
+				 "%" PRIu64 " of %" PRIu64 " pages differ from the ground truth; "
+				 "first: vCPU %d page %" PRIu64 " (gpa 0x%" PRIx64 ")",
 				 bad, checked, first_vcpu, first_bad,
 				 ctx->vcpus[first_vcpu].region->gpa + first_bad * 4096);
 	else

@@ -29,7 +29,8 @@ static void run_on_signal(int sig)
 
 void run_catch_signals(void)
 {
-	struct sigaction stop = { .sa_handler = run_on_signal, .sa_flags = SA_RESTART | SA_RESETHAND };
+	struct sigaction stop = { .sa_handler = run_on_signal,
+				  .sa_flags = SA_RESTART | SA_RESETHAND };
 
 	run_signalled = 0;
 	sigemptyset(&stop.sa_mask);
@@ -103,9 +104,10 @@ static int run_check_stall(struct run_ctx *ctx, struct run_stall *st, uint64_t n
 		for (int j = 0; j < ctx->nvcpus; j++)
 			__atomic_store_n(&ctx->vcpus[j].vcpu->stop, true, __ATOMIC_SEQ_CST);
 		return errf(err, errlen, -ETIMEDOUT,
-			    "vCPU %d made no progress for %" PRIu64 " s inside KVM_RUN (cursor %" PRIu64
-			    ", populated %" PRIu64 "): a hang in the guest or in KVM; stopped "
-			    "(--stall-timeout)", i, ctx->cfg->stall_s, (uint64_t)v->ctrl->cursor,
+			    "vCPU %d made no progress for %" PRIu64 " s inside KVM_RUN (cursor "
+			    "%" PRIu64 ", populated %" PRIu64 "): a hang in the guest or in KVM; "
+			    "stopped (--stall-timeout)",
+			    i, ctx->cfg->stall_s, (uint64_t)v->ctrl->cursor,
 			    (uint64_t)v->ctrl->populated);
 	}
 	return 0;

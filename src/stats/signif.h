@@ -56,7 +56,10 @@ int stats_welch(const double *a, size_t na, const double *b, size_t nb,
 int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 		       struct stats_test_result *res);
 
-/* P(U <= u) under the null hypothesis, exact, for sample sizes @m and @n (no ties). NAN on ENOMEM. */
+/*
+ * P(U <= u) under the null hypothesis, exact, for sample sizes @m and @n (no
+ * ties). NAN on ENOMEM.
+ */
 double stats_mann_whitney_cdf(double u, size_t m, size_t n);
 
 /*

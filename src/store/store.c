@@ -238,7 +238,8 @@ static int store_init_schema(struct store *s, char *err, size_t errlen)
 
 	if (!has_version && ntables) {
 		ret = errf(err, errlen, -EINVAL,
-			   "store %s: an SQLite database but not an mmubench store (no schema_version table); use another path (MMUBENCH_STORE)",
+			   "store %s: an SQLite database but not an mmubench store (no "
+			   "schema_version table); use another path (MMUBENCH_STORE)",
 			   s->path);
 		goto fail;
 	}
@@ -253,13 +254,15 @@ static int store_init_schema(struct store *s, char *err, size_t errlen)
 			goto fail;
 		if (version > STORE_SCHEMA_VERSION) {
 			ret = errf(err, errlen, -EPROTONOSUPPORT,
-				   "store %s: schema version %lld is newer than this mmubench's (%d): use a newer mmubench, or another store (MMUBENCH_STORE)",
+				   "store %s: schema version %lld is newer than this mmubench's "
+				   "(%d): use a newer mmubench, or another store (MMUBENCH_STORE)",
 				   s->path, version, STORE_SCHEMA_VERSION);
 			goto fail;
 		}
 		if (version < 1) {
 			ret = errf(err, errlen, -EPROTONOSUPPORT,
-				   "store %s: schema version %lld is unknown (this mmubench knows 1 to %d)",
+				   "store %s: schema version %lld is unknown (this mmubench knows "
+				   "1 to %d)",
 				   s->path, version, STORE_SCHEMA_VERSION);
 			goto fail;
 		}

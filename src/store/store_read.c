@@ -38,11 +38,13 @@ int store_open_readonly(const char *path, struct store **out, char *err, size_t 
 
 	*out = NULL;
 	if (!path || !*path)
-		return errf(err, errlen, -EINVAL, "no results store path: set MMUBENCH_STORE or HOME");
+		return errf(err, errlen, -EINVAL,
+			    "no results store path: set MMUBENCH_STORE or HOME");
 	if (stat(path, &sb)) {
 		ret = -errno;
 		return errf(err, errlen, ret,
-			    "no results store at %s: %s (mmubench run stores its records there; --store FILE or $MMUBENCH_STORE)",
+			    "no results store at %s: %s (mmubench run stores its records there; "
+			    "--store FILE or $MMUBENCH_STORE)",
 			    path, strerror(-ret));
 	}
 	s = calloc(1, sizeof(*s));
@@ -73,7 +75,8 @@ int store_open_readonly(const char *path, struct store **out, char *err, size_t 
 	}
 	if (version < 1 || version > STORE_SCHEMA_VERSION) {
 		ret = errf(err, errlen, -EPROTONOSUPPORT,
-			   "store %s: schema version %d, this mmubench reads versions 1 to %d: use a newer mmubench",
+			   "store %s: schema version %d, this mmubench reads versions 1 to %d: use "
+			   "a newer mmubench",
 			   path, version, STORE_SCHEMA_VERSION);
 		goto fail;
 	}
@@ -150,8 +153,9 @@ int store_read(struct store *s, const struct store_query *q,
 		char why[512];
 
 		if (!obj) {
-			ret = errf(err, errlen, -EINVAL, "store %s: run %s: record_json is not JSON",
-				   s->path, id ? id : "?");
+			ret = errf(err, errlen, -EINVAL,
+				   "store %s: run %s: record_json is not JSON", s->path,
+				   id ? id : "?");
 			break;
 		}
 		ret = record_from_json(obj, &r, why, sizeof(why));

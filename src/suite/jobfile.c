@@ -130,7 +130,8 @@ static int job_build(const struct job_section *sec, const struct strlist *values
 		char opt[128];
 
 		if (values[k].n > 1)
-			strbuf_addf(&name, "%s%s=%s", strchr(name.buf, '[') ? "," : "[", key, value);
+			strbuf_addf(&name, "%s%s=%s", strchr(name.buf, '[') ? "," : "[", key,
+				    value);
 		if (job_is_meta(key) || !strcmp(value, "false"))
 			continue;
 		snprintf(opt, sizeof(opt), "--%s", key);
@@ -201,7 +202,8 @@ static int job_merge(const struct job_section *global, const struct job_section 
 	out->line = sec->line;
 	for (int i = 0; i < global->nkv && !ret; i++)
 		if (!job_get(sec, global->kv[i].key))
-			ret = job_set(out, global->kv[i].key, global->kv[i].value, global->kv[i].line);
+			ret = job_set(out, global->kv[i].key, global->kv[i].value,
+				      global->kv[i].line);
 	for (int i = 0; i < sec->nkv && !ret; i++)
 		ret = job_set(out, sec->kv[i].key, sec->kv[i].value, sec->kv[i].line);
 	return ret ? ret : out->name ? 0 : -ENOMEM;
@@ -228,8 +230,9 @@ static int job_finish_section(struct job_parser *p, char *err, size_t errlen)
 	}
 	ret = job_merge(&p->global, sec, &merged);
 	if (!ret && !job_get(&merged, "scenario"))
-		ret = errf(err, errlen, -EINVAL, "%s:%u: section [%s] names no scenario (scenario = ...)",
-			   p->path, sec->line, sec->name);
+		ret = errf(err, errlen, -EINVAL,
+			   "%s:%u: section [%s] names no scenario (scenario = ...)", p->path,
+			   sec->line, sec->name);
 	else if (!ret && (ret = job_expand(&merged, p->job)))
 		errf(err, errlen, ret, "%s:%u: section [%s]: %s", p->path, sec->line, sec->name,
 		     ret == -E2BIG ? "too many configs or arguments" : strerror(-ret));
@@ -271,8 +274,8 @@ int job_parse(const char *text, const char *path, struct job *out, char *err, si
 	if (!ret)
 		ret = job_finish_section(&p, err, errlen);
 	if (!ret && !out->nconfigs)
-		ret = errf(err, errlen, -EINVAL, "%s: no configs (add a [section] with scenario = ...)",
-			   path);
+		ret = errf(err, errlen, -EINVAL,
+			   "%s: no configs (add a [section] with scenario = ...)", path);
 	job_section_free(&p.sec);
 	job_section_free(&p.global);
 	if (ret)
@@ -326,13 +329,15 @@ static int job_check_run(const struct job *job, const struct job_config *c, int 
 
 		snprintf(where, sizeof(where), "%s:%u", job->path, c->lines[i]);
 		if (strncmp(c->argv[i], "--", 2)) {
-			ret = errf(err, errlen, -EINVAL, "%s: '%s' after a flag (flags take true or false)",
-				   where, c->argv[i]);
+			ret = errf(err, errlen, -EINVAL,
+				   "%s: '%s' after a flag (flags take true or false)", where,
+				   c->argv[i]);
 			break;
 		}
 		o = opts_find(co.groups, c->argv[i] + 2, NULL);
 		if (!o) {
-			ret = errf(err, errlen, -EINVAL, "%s: %s: unknown option", where, c->argv[i]);
+			ret = errf(err, errlen, -EINVAL, "%s: %s: unknown option", where,
+				   c->argv[i]);
 			break;
 		}
 		if (o->type != OPT_FLAG && i + 1 < c->argc && c->lines[i + 1] == c->lines[i])
