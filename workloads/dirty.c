@@ -8,13 +8,18 @@
  * KVM_CLEAR_DIRTY_LOG in chunks (clear), or the per-vCPU dirty rings + reset
  * (ring). Around each harvest i the cursors are snapshotted before (a_i) and
  * after (b_i); with H_i the pages harvest i reported:
- *   written in [b_{i-1}, a_i) must be in H_i
- *   written in [a_{i-1}, b_{i-1}) (during harvest i-1) must be in H_{i-1} or H_i
+ *   written in (b_{i-1}, a_i) must be in H_i
+ *   written in (a_{i-1}, b_{i-1}] (during harvest i-1) must be in H_{i-1} or H_i
+ *   written by access a_{i-1}, once a_i has passed it: see below
  *   anything else written is "lost": migration would have sent stale data
- *   reported in H_i but not written in [a_{i-1}, b_i) is "spurious"
- * A snapshot cursor c says accesses below c are done; access c itself may
- * already have stored (the cursor moves a few instructions later), so it
- * counts as happening during the harvest next to the snapshot.
+ *   reported in H_i but not written in [a_{i-1}, b_i] is "spurious"
+ * A snapshot cursor c says accesses below c are done and access c has not
+ * ended: it may not have begun, may wait in a write fault or may already have
+ * stored (the cursor moves a few instructions later). Its store falls between
+ * the last snapshot whose cursor was below c and the first one past c; on a
+ * loaded host a vCPU can stay on one access for several harvests, so access
+ * a_{i-1} is judged once a_i > a_{i-1}, against every harvest since it may
+ * have begun (struct dirty_inflight), not just the two around a_{i-1}.
  * With --oracle uffd-wp, userfaultfd write-protect (async) + PAGEMAP_SCAN,
  * scanned just before each harvest, independently sees host-visible writes;
  * any it saw that KVM reported in none of the harvests around it is counted
@@ -24,9 +29,11 @@
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "src/lib/bitmap.h"
 #include "workloads/dirty.h"
@@ -70,6 +77,9 @@ static const struct opt_desc dirty_options[] = {
 	{ "test-skip-harvest", OPT_UINT, DCFG(skip_harvest), "0", "N",
 	  "TEST ONLY: throw away what harvest N reported, to prove lost pages are caught",
 	  .record = true },
+	{ "test-stall-harvest", OPT_UINT, DCFG(stall_harvest), "0", "N",
+	  "TEST ONLY: from harvest N, hold vCPU 0 still for 4 --interval (as a loaded host "
+	  "can): the access it is on stays in flight across harvests", .record = true },
 	{ "fault-threshold", OPT_UINT, DCFG(fault_ns), "1000", "NS",
 	  "while logging, a guest write that takes at least this long counts as a write fault "
 	  "(a native write is tens of ns)", .min = 1, .max = 1000000000, .record = true },
@@ -171,6 +181,24 @@ static int dirty_prepare(struct run_ctx *ctx, char *err, size_t errlen)
 	return st->mode->prepare ? st->mode->prepare(ctx, st, err, errlen) : 0;
 }
 
+/*
+ * --test-stall-harvest: a signal whose handler sleeps holds its vCPU thread
+ * out of KVM_RUN, the guest stopped wherever it was in its loop.
+ */
+#define DIRTY_STALL_SIGNAL	SIGUSR2
+
+static uint64_t dirty_stall_ns;
+
+static void dirty_on_stall(int sig)
+{
+	struct timespec ts = { dirty_stall_ns / 1000000000ull, dirty_stall_ns % 1000000000ull };
+
+	(void)sig;
+	/* the run's kicks interrupt the sleep: finish it */
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 static int dirty_setup(struct run_ctx *ctx, char *err, size_t errlen)
 {
 	struct dirty_config *cfg = ctx->scfg;
@@ -188,6 +216,14 @@ static int dirty_setup(struct run_ctx *ctx, char *err, size_t errlen)
 			return ret;
 	}
 	ctx->epoch_interval_ns = cfg->interval_ms * 1000000ull;
+	if (cfg->stall_harvest) {
+		struct sigaction stall = { .sa_handler = dirty_on_stall };
+
+		sigemptyset(&stall.sa_mask);
+		dirty_stall_ns = 4 * ctx->epoch_interval_ns;
+		if (sigaction(DIRTY_STALL_SIGNAL, &stall, NULL))
+			return errf(err, errlen, -errno, "sigaction: %s", strerror(errno));
+	}
 	return 0;
 }
 
@@ -257,13 +293,20 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, unsigned in
 			}
 		}
 		written += bitmap_weight(s->written, s->npages);
-		/* during the previous harvest: in H_{i-1} or H_i (not when logging was just enabled) */
+		/*
+		 * during the previous harvest and done by a_i: in H_{i-1} or H_i
+		 * (not when logging was just enabled); access b_{i-1} may still
+		 * be in flight at a_i: then it is st->inflight next time
+		 */
 		if (!first) {
 			bitmap_clear_all(s->window, s->npages);
-			for (int i = 0; i < ctx->nvcpus; i++)
+			for (int i = 0; i < ctx->nvcpus; i++) {
+				uint64_t end = w->prev_b[i] < w->a[i] ? w->prev_b[i] + 1 : w->a[i];
+
 				if (ctx->vcpus[i].region == &ctx->regions[r])
-					run_truth(&ctx->vcpus[i], w->prev_a[i], w->prev_b[i] + 1,
-						  NULL, s->window);
+					run_truth(&ctx->vcpus[i], w->prev_a[i] + 1, end, NULL,
+						  s->window);
+			}
 			for (uint64_t p = 0; p < s->npages; p++) {
 				if (bitmap_test(s->window, p) && !bitmap_test(s->got, p) &&
 				    !bitmap_test(s->prev, p)) {
@@ -271,6 +314,20 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, unsigned in
 					dirty_note_lost(st, r, p);
 				}
 			}
+		}
+		/* in flight at a_{i-1}, done by a_i: in H_i or a harvest since it may have begun */
+		for (int i = 0; i < ctx->nvcpus; i++) {
+			const struct dirty_inflight *f = &st->inflight[i];
+
+			if (ctx->vcpus[i].region != &ctx->regions[r] || w->a[i] == f->access ||
+			    f->seen || bitmap_test(s->got, f->page))
+				continue;
+			if (f->judged && f->write) {
+				st->lost++;
+				dirty_note_lost(st, r, f->page);
+			}
+			if (f->oracle_due)
+				st->oracle_missed++;
 		}
 		/* reported but not written anywhere in [a_{i-1}, b_i) */
 		bitmap_clear_all(s->window, s->npages);
@@ -294,12 +351,60 @@ static void dirty_check(struct run_ctx *ctx, struct dirty_state *st, unsigned in
 }
 
 /*
+ * After harvest i's check: the access each vCPU is on at a_i, and whether
+ * some harvest since it may have begun has reported its page already.
+ */
+static void dirty_track_inflight(struct run_ctx *ctx, struct dirty_state *st, unsigned int e)
+{
+	const struct window *w = &st->win;
+
+	for (int i = 0; i < ctx->nvcpus; i++) {
+		struct dirty_inflight *f = &st->inflight[i];
+		const struct dirty_slot *s = &st->slot[ctx->vcpus[i].region - ctx->regions];
+
+		/* still on it: it may be in H_i */
+		if (w->a[i] == f->access) {
+			f->seen = f->seen || bitmap_test(s->got, f->page);
+			continue;
+		}
+		f->access = w->a[i];
+		f->write = run_truth_access(&ctx->vcpus[i], f->access, &f->page);
+		f->oracle_due = false;
+		if (w->prev_b[i] < w->a[i]) {
+			/* not begun at b_{i-1}: from H_i on */
+			f->judged = true;
+			f->seen = bitmap_test(s->got, f->page);
+		} else {
+			/* begun after a_{i-1} (below it at a_{i-1}): from H_{i-1} on */
+			f->judged = e > 0;
+			f->seen = bitmap_test(s->got, f->page) || bitmap_test(s->prev, f->page);
+		}
+	}
+}
+
+/*
  * --oracle uffd-wp, scanned just before each harvest. Its "written" bit is
  * set when KVM takes the page for writing, which is before KVM marks it dirty
  * and before the guest's store: a page it saw before harvest i-1 may be in
  * H_{i-2}, H_{i-1} or, if the mark came after GET, H_i. Any other page it saw
- * is a host-visible write that KVM never reported.
+ * is a host-visible write that KVM never reported, unless a vCPU is still in
+ * the access to it after GET_i (b_i): its fault may not have marked it yet,
+ * so the page is due in a harvest before that access ends (dirty_check()).
  */
+static bool dirty_oracle_defer(struct run_ctx *ctx, struct dirty_state *st, int r, uint64_t p)
+{
+	for (int i = 0; i < ctx->nvcpus; i++) {
+		struct dirty_inflight *f = &st->inflight[i];
+
+		if (ctx->vcpus[i].region == &ctx->regions[r] && st->win.b[i] == f->access &&
+		    f->page == p) {
+			f->oracle_due = true;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int dirty_oracle_scan(struct run_ctx *ctx, struct dirty_state *st, char *err, size_t errlen)
 {
 	uint64_t ns;
@@ -324,7 +429,8 @@ static void dirty_oracle_check(struct run_ctx *ctx, struct dirty_state *st, bool
 
 		for (uint64_t p = 0; check && p < s->npages; p++)
 			if (bitmap_test(s->oracle_prev, p) && !bitmap_test(s->got, p) &&
-			    !bitmap_test(s->prev, p) && !bitmap_test(s->prev2, p))
+			    !bitmap_test(s->prev, p) && !bitmap_test(s->prev2, p) &&
+			    !dirty_oracle_defer(ctx, st, r, p))
 				st->oracle_missed++;
 		memcpy(s->oracle_prev, s->oracle, bytes);
 	}
@@ -359,9 +465,14 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	int ret;
 
 	ret = window_gate(ctx, w, cfg->baseline_epochs, dirty_begin, st, err, errlen);
+	/* the access in flight when logging went on is never judged */
+	for (int i = 0; ret == WINDOW_BEGUN && i < ctx->nvcpus; i++)
+		st->inflight[i] = (struct dirty_inflight){ .access = w->prev_a[i] };
 	if (ret != WINDOW_DURING)
 		return ret < 0 ? ret : 0;
 
+	if (cfg->stall_harvest && cfg->stall_harvest == e + 1)
+		pthread_kill(ctx->vcpus[0].thread, DIRTY_STALL_SIGNAL);
 	window_open(ctx, w);
 	if (st->uffd) {
 		ret = dirty_oracle_scan(ctx, st, err, errlen);
@@ -379,6 +490,7 @@ static int dirty_epoch(struct run_ctx *ctx, unsigned int epoch, char *err, size_
 	st->s[DM_ITERATION_MS][e] = window_act_ns(w) / 1e6;
 	st->s[DM_RATE_RATIO][e] = window_rate_ratio(ctx, w);
 	dirty_check(ctx, st, e);
+	dirty_track_inflight(ctx, st, e);
 	/* the first scan also saw the writes from before logging was on: check from the second */
 	if (st->uffd)
 		dirty_oracle_check(ctx, st, e >= 2);
@@ -484,6 +596,10 @@ static void dirty_teardown(struct run_ctx *ctx)
 
 	if (!st)
 		return;
+	if (dirty_stall_ns) {
+		signal(DIRTY_STALL_SIGNAL, SIG_DFL);
+		dirty_stall_ns = 0;
+	}
 	for (int i = 0; i < ctx->nvcpus; i++)
 		dirty_ring_unmap(&st->ring[i]);
 	if (st->uffd)

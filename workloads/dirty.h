@@ -29,6 +29,7 @@ struct dirty_config {
 	bool ring_acq_rel;
 	int oracle;
 	uint64_t skip_harvest;	/* test only: drop what iteration N reported */
+	uint64_t stall_harvest;	/* test only: hold vCPU 0 still from iteration N */
 	uint64_t fault_ns;
 	bool no_timing;
 	bool no_verify;
@@ -57,6 +58,21 @@ struct dirty_slot {
 	unsigned long *oracle_prev;	/* ... and before the previous one */
 };
 
+/*
+ * The access a vCPU had not completed at the latest snapshot a_i (its
+ * cursor). A vCPU descheduled in a write fault, or between its store and
+ * the cursor update, keeps it in flight across whole harvests: any harvest
+ * from the first that ended after the access may have begun may report it.
+ */
+struct dirty_inflight {
+	uint64_t access;	/* the cursor at a_i */
+	uint64_t page;		/* the page it touches */
+	bool write;		/* and whether it writes it */
+	bool judged;		/* it cannot have begun before logging was on */
+	bool seen;		/* page reported by a harvest since it may have begun */
+	bool oracle_due;	/* the oracle saw page written: a harvest must report it */
+};
+
 struct dirty_state {
 	const struct dirty_mode *mode;
 	struct dirty_slot slot[GUEST_MAX_VCPUS];
@@ -64,6 +80,7 @@ struct dirty_state {
 	pthread_mutex_t ring_lock;
 	struct uffd_wp *uffd;
 	struct window win;		/* the guest: populate, then writes without pause */
+	struct dirty_inflight inflight[GUEST_MAX_VCPUS];
 	bool logging;
 	double gib;			/* guest memory, all memslots */
 	double enable_ms, disable_ms;

@@ -120,6 +120,9 @@ bool run_barrier(struct run_ctx *ctx);
 void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long *touched,
 	       unsigned long *written);
 
+/* The page access @i of vCPU @v touches (*@page); true if the access writes it. */
+bool run_truth_access(const struct run_vcpu *v, uint64_t i, uint64_t *page);
+
 /*
  * Makes every vCPU that is inside KVM_RUN leave it once (a signal, resent
  * until its KVM_RUN has returned), so that state buffered per vCPU until a VM

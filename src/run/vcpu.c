@@ -61,6 +61,19 @@ void run_truth(const struct run_vcpu *v, uint64_t c0, uint64_t c1, unsigned long
 	}
 }
 
+bool run_truth_access(const struct run_vcpu *v, uint64_t i, uint64_t *page)
+{
+	int n = __atomic_load_n(&v->nsegments, __ATOMIC_ACQUIRE), s;
+	struct pattern p = v->host_pattern;
+
+	for (s = n - 1; s > 0 && v->segments[s].first > i; s--)
+		;
+	if (n)
+		p.hot_first = v->segments[s].hot_first;
+	*page = pattern_page(&p, i);
+	return p.write_pct && pattern_is_write(&p, i);
+}
+
 /* Logs a hot-set change that starts with order @w (one writer: this vCPU's thread). */
 static int run_log_segment(struct run_vcpu *v, const struct guest_work *w)
 {
