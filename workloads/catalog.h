@@ -2,9 +2,9 @@
 /*
  * The catalog: what the scenarios are, as data. Each scenario is a
  * descriptor (name, help, options, defaults, metrics) plus the ops of
- * workloads/scenario.h, registered by one line in workloads/scenarios.def
- * (and one in workloads/local.mk);
- * the options every scenario shares (struct run_config) are here too. The
+ * workloads/scenario.h, registered by one line in SCENARIOS in
+ * workloads/local.mk (the build makes the registry of it, scenarios.def); the
+ * options every scenario shares (struct run_config) are here too. The
  * runner, `mmubench list`, --help, the gate and the report all read this,
  * and none of the readers of the store needs the runner for it.
  */

@@ -3,9 +3,9 @@
  * Host-side aging drivers: something in the kernel that decides which guest
  * pages are young and which are old (MGLRU, idle page tracking, DAMON) or
  * evicts the old ones (reclaim). Each driver is one file with a descriptor,
- * its options and an ops table, registered by one line in
- * kernel/aging/drivers.def (and one in kernel/aging/local.mk). The aging scenario
- * (workloads/aging.c) calls them epoch after epoch and compares their
+ * its options and an ops table, registered by one line in AGING_DRIVERS in
+ * kernel/aging/local.mk (the build makes the registry of it). The aging
+ * scenario (workloads/aging.c) calls them epoch after epoch and compares their
  * verdicts with the exact ground truth of the guest's pattern.
  *
  * Order of calls: setup (before guest memory is first touched, e.g. to move

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The aging drivers (kernel/aging/driver.h), generated from kernel/aging/drivers.def. */
+/*
+ * The aging drivers (kernel/aging/driver.h), from the registry the build makes
+ * of kernel/aging/local.mk's AGING_DRIVERS (kernel/aging/drivers.def).
+ */
 #include <stddef.h>
 #include <string.h>
 
