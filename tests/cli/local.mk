@@ -7,3 +7,6 @@ EXTRA_%canon_reldir%_test_cli_DEPENDENCIES = mmubench
 EXTRA_%canon_reldir%_test_gate_DEPENDENCIES = mmubench
 %canon_reldir%_test_report_CPPFLAGS = $(AM_CPPFLAGS) $(TEST_BIN_CPPFLAGS)
 EXTRA_%canon_reldir%_test_report_DEPENDENCIES = mmubench
+CLI_TESTS += %reldir%/test_nightly
+%canon_reldir%_test_nightly_CPPFLAGS = $(AM_CPPFLAGS) $(TEST_BIN_CPPFLAGS)
+EXTRA_%canon_reldir%_test_nightly_DEPENDENCIES = mmubench
