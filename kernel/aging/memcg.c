@@ -9,7 +9,7 @@
  * present in pagemap right after the pass. env->pass_pages_scanned is the
  * memcg's pgscan over the pass (cgroup v2; NAN on v1). A pass where the
  * kernel reclaimed less than asked is not an error (it is counted and shown
- * with MMUBENCH_DEBUG).
+ * with --debug).
  */
 #include <errno.h>
 #include <inttypes.h>

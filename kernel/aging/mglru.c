@@ -28,7 +28,7 @@
  * the pass (swapped out or dropped). env->pass_pages_scanned is the memcg's
  * pgscan over the pass (cgroup v2; NAN on v1). The generation histograms
  * before and after aging are kept in the driver's summary; with
- * MMUBENCH_DEBUG set, those after eviction too (one more lru_gen read), and
+ * --debug, those after eviction too (one more lru_gen read), and
  * the summary is printed on stderr each pass.
  */
 #include <errno.h>
@@ -54,7 +54,7 @@ struct mglru_state {
 	struct eviction ev;
 	struct memcg memcg;
 	bool debug;
-	uint64_t evicted_pages;		/* last pass: pages the histograms lost (MMUBENCH_DEBUG) */
+	uint64_t evicted_pages;		/* last pass: pages the histograms lost (--debug) */
 	char summary[MGLRU_SUMMARY_MAX];	/* last pass: histograms before, aged (, after) */
 };
 EVICTION_STATE_FIRST(struct mglru_state, ev);

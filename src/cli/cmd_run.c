@@ -178,7 +178,7 @@ int cmd_run(int argc, char **argv)
 	const struct scenario_desc *scn;
 	struct catalog_opts co;
 	char err[1024], cmd[64];
-	int idx, status;
+	int idx, status, ret;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		run_usage(argc < 2 ? stderr : stdout);
@@ -188,8 +188,11 @@ int cmd_run(int argc, char **argv)
 	if (!scn)
 		return opts_usage_error("mmubench run: unknown scenario '%s' (see mmubench list)",
 				       argv[1]);
-	if (catalog_opts_init(&co, scn)) {
-		fprintf(stderr, "mmubench: out of memory\n");
+	ret = catalog_opts_init(&co, scn);
+	if (ret) {
+		fprintf(stderr, "mmubench: run %s: %s\n", scn->name, ret == -E2BIG ?
+			"more option groups than CATALOG_MAX_GROUPS (workloads/catalog.h)" :
+			"out of memory");
 		return EXIT_ERROR;
 	}
 	/* argv[1] (the scenario) becomes the command name of the messages */

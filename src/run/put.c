@@ -5,6 +5,8 @@
  * gate and the report never meet a metric whose name, unit or direction
  * the catalog does not know.
  */
+#include <math.h>
+
 #include "src/run/runner.h"
 #include "src/stats/hist_stats.h"
 
@@ -28,12 +30,24 @@ struct metric *run_put(struct run_ctx *ctx, const struct metric_desc *d, const d
 					  ctx->scenario->name);
 		return NULL;
 	}
+	/*
+	 * A value only for a pooled or total metric; the others are the median
+	 * of their samples, so a value given for one would be thrown away: a
+	 * descriptor missing its flag, caught here rather than recorded wrong.
+	 */
+	if (!(d->flags & (M_POOLED | M_TOTAL)) && !isnan(value)) {
+		if (ctx->rec->status != STATUS_ERROR)
+			record_set_status(ctx->rec, STATUS_ERROR,
+					  "metric %s: a value was given, but it is neither pooled nor "
+					  "a total (its value is the median of its samples)", d->name);
+		return NULL;
+	}
 	return record_put(ctx->rec, d, samples, n, value);
 }
 
 struct metric *run_put_value(struct run_ctx *ctx, const struct metric_desc *d, double value)
 {
-	return run_put(ctx, d, &value, 1, value);
+	return run_put(ctx, d, &value, 1, d->flags & (M_POOLED | M_TOTAL) ? value : NAN);
 }
 
 void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct metric_desc *p50,

@@ -279,8 +279,10 @@ int runner_run(const struct scenario_desc *scn, const struct run_config *cfg, vo
 		goto out_free;
 	run_catch_signals();
 	ret = kvm_vm_create(&ctx->vm, err, errlen);
-	if (ret)
+	if (ret) {
+		run_release_signals();	/* nothing else is up yet */
 		goto out_free;
+	}
 	kvm_stats_open(ctx->vm->vm_fd, &ctx->vm_stats, NULL, 0);	/* optional */
 	heap = cfg->pattern == PATTERN_ZIPF ? ctx->nregions * ctx->pages_per_vcpu * 4 : 0;
 	ret = vm_layout_create(ctx->vm, ctx->nregions * cfg->mem_per_vcpu, heap, &ctx->layout,

@@ -116,6 +116,23 @@ TEST(run_put_refuses_an_undeclared_metric)
 	record_free(ctx.rec);
 }
 
+TEST(run_put_refuses_a_value_for_a_median_metric)
+{
+	struct run_ctx ctx = { .scenario = &t_scenario };
+
+	ctx.rec = record_new("test-metrics", NULL);
+	ASSERT_NE(NULL, ctx.rec);
+	/* t_metrics[0] is neither pooled nor a total: its value is the median */
+	EXPECT_NE(NULL, run_put(&ctx, &t_metrics[0], (const double[]){ 1, 3 }, 2, NAN));
+	EXPECT_EQ(STATUS_PASS, ctx.rec->status);
+	EXPECT_EQ(NULL, run_put(&ctx, &t_metrics[0], (const double[]){ 1, 3 }, 2, 7));
+	EXPECT_EQ(1, ctx.rec->nmetrics);
+	EXPECT_EQ(STATUS_ERROR, ctx.rec->status);
+	ASSERT_NE(NULL, ctx.rec->status_reason);
+	EXPECT_NE(NULL, strstr(ctx.rec->status_reason, "neither pooled nor a total"));
+	record_free(ctx.rec);
+}
+
 TEST(every_scenario_declares_unique_described_metrics)
 {
 	for (int i = 0; scenarios[i]; i++) {
