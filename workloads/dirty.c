@@ -132,12 +132,14 @@ const struct metric_desc dirty_metrics[] = {
 	[DM_WRITE_FAULT_P99] = { "write_fault_p99_us", "us", DIR_LOWER_IS_BETTER,
 				 "while logging: p99 of those accesses" },
 	[DM_WRITE_FAULTS] = { "write_faults", "accesses", DIR_INFO,
-			      "while logging: accesses over --fault-threshold (any exit that "
-			      "stretches an access counts)" },
+			      "while logging: accesses over --fault-threshold that ended between "
+			      "logging on and the last harvest, the span of pf_taken (any exit "
+			      "that stretches an access counts)" },
 	[DM_POPULATE_P99] = { "populate_p99_us", "us", DIR_LOWER_IS_BETTER,
 			      "first touch of each page, p99 (guest TSC)" },
 	[DM_BASELINE_WRITE_P99] = { "baseline_write_p99_us", "us", DIR_LOWER_IS_BETTER,
-				    "guest write latency p99 without logging, all writes" },
+				    "guest write latency p99 without logging, all writes that "
+				    "ended before logging went on" },
 	[DM_PF_TAKEN] = { "pf_taken", "faults", DIR_INFO, "KVM pf_taken while logging" },
 	[DM_PAGES_2M_BEFORE] = { "pages_2m_before", "pages", DIR_INFO,
 				 "KVM stat pages_2m (2M mappings, whole VM) before logging" },
