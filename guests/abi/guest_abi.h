@@ -70,7 +70,14 @@ enum guest_op {
 	GOP_FAULT_STACK,	/* tests: push onto a stack at region_gva (unmapped: #PF, at CPL0 #DF) */
 };
 
-#define GUEST_NR_HISTS 3		/* latency histograms per vCPU, chosen per order */
+#define GUEST_NR_HISTS 3		/* latency histograms per vCPU */
+/*
+ * guest_work.hist: a slot, or GUEST_HIST_LIVE: after each timed access the
+ * guest reads ctrl->hist_live (a slot, or GUEST_HIST_NONE: record nothing)
+ * and keeps the latency if it is at least ctrl->hist_time_min[slot].
+ */
+#define GUEST_HIST_LIVE	0xfffffffeu
+#define GUEST_HIST_NONE	0xffffffffu
 
 struct guest_work {
 	uint32_t op;			/* enum guest_op */
@@ -80,7 +87,7 @@ struct guest_work {
 	uint64_t first;			/* first access index (GOP_ACCESS) */
 	uint64_t count;			/* accesses (GOP_ACCESS) */
 	uint32_t populate_write;	/* GOP_POPULATE writes (rewrites in place) */
-	uint32_t hist;			/* which latency histogram (< GUEST_NR_HISTS) */
+	uint32_t hist;			/* latency histogram slot, or GUEST_HIST_LIVE */
 	struct pattern pattern;
 	uint64_t time_min;		/* record only latencies of at least this many cycles */
 };
@@ -106,6 +113,9 @@ struct guest_ctrl {
 
 	/* host -> guest */
 	struct guest_work work;
+	/* read by the guest after every timed access of a GUEST_HIST_LIVE order */
+	volatile uint32_t hist_live;
+	volatile uint64_t hist_time_min[GUEST_NR_HISTS];
 
 	/* latency of timed accesses, in TSC cycles; the host reads one only once no order uses it */
 	struct hist latency[GUEST_NR_HISTS];

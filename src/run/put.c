@@ -50,8 +50,9 @@ struct metric *run_put_value(struct run_ctx *ctx, const struct metric_desc *d, d
 	return run_put(ctx, d, &value, 1, d->flags & (M_POOLED | M_TOTAL) ? value : NAN);
 }
 
-void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct metric_desc *p50,
-		  const struct metric_desc *p99, const struct metric_desc *count)
+uint64_t run_put_hist(struct run_ctx *ctx, int slot, const char *name,
+		      const struct metric_desc *p50, const struct metric_desc *p99,
+		      const struct metric_desc *count)
 {
 	double us = 1e-3 * run_cycles_to_ns(ctx, 1);
 	struct hist h;
@@ -60,7 +61,7 @@ void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct 
 	for (int i = 0; i < ctx->nvcpus; i++)
 		hist_merge(&h, &ctx->vcpus[i].ctrl->latency[slot]);
 	if (!h.count)
-		return;
+		return 0;
 	record_add_hist(ctx->rec, name, "us", us, &h);
 	if (count)
 		run_put_value(ctx, count, h.count);
@@ -68,4 +69,5 @@ void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct 
 		run_put_value(ctx, p50, hist_percentile(&h, 0.5) * us);
 	if (p99)
 		run_put_value(ctx, p99, hist_percentile(&h, 0.99) * us);
+	return h.count;
 }

@@ -146,10 +146,11 @@ struct metric *run_put_value(struct run_ctx *ctx, const struct metric_desc *d, d
 /*
  * Adds the vCPUs' merged latency histogram @slot as @name, and the metrics
  * @p50, @p99 (us) and @count (accesses) of it for those not NULL; nothing
- * when the histogram is empty.
+ * when the histogram is empty. Returns the accesses it holds.
  */
-void run_put_hist(struct run_ctx *ctx, int slot, const char *name, const struct metric_desc *p50,
-		  const struct metric_desc *p99, const struct metric_desc *count);
+uint64_t run_put_hist(struct run_ctx *ctx, int slot, const char *name,
+		      const struct metric_desc *p50, const struct metric_desc *p99,
+		      const struct metric_desc *count);
 
 /* KVM counters that scenarios report as deltas. */
 struct run_kvm_counters {

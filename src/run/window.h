@@ -52,8 +52,10 @@ struct window {
 
 /*
  * The scenario's work(): populate first (timed), then, once every vCPU has,
- * chunks of accesses (timed unless !@timing; while DURING only latencies of
- * at least @time_min_during cycles are kept), GOP_EXIT once the run stops.
+ * chunks of accesses (timed unless !@timing), GOP_EXIT once the run stops.
+ * Each access is filed by the phase it ended in, not the one its chunk was
+ * issued in: BEFORE until window_gate() begins acting, DURING (only
+ * latencies of at least @time_min_during cycles) until window_end().
  */
 void window_work(struct run_ctx *ctx, struct run_vcpu *v, struct window *w, bool timing,
 		 uint64_t time_min_during, struct guest_work *gw);
@@ -84,6 +86,13 @@ uint64_t window_act_ns(const struct window *w);
  * the baseline rate; NAN without a baseline.
  */
 double window_rate_ratio(const struct run_ctx *ctx, const struct window *w);
+
+/*
+ * The acting phase is over (after the last window, before the scenario's
+ * closing counters): timed accesses that end from now on are recorded in no
+ * histogram, so the WINDOW_HIST_DURING one covers what the counters do.
+ */
+void window_end(struct run_ctx *ctx, struct window *w);
 
 /* This window becomes the previous one; returns the windows rolled so far. */
 unsigned int window_roll(struct window *w);
