@@ -300,6 +300,8 @@ int report_generate(const struct report_opts *o, struct report_result *res, char
 		.has_since = o->has_since, .since = o->since,
 	};
 	const char *prog = o->gnuplot ? o->gnuplot : "gnuplot";
+	char unreadable_why[512] = "";
+	size_t unreadable = 0;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
@@ -307,11 +309,19 @@ int report_generate(const struct report_opts *o, struct report_result *res, char
 		res->bad_input = true;
 		return errf(err, errlen, -EINVAL, "needs --out DIR and a store");
 	}
+	q.unreadable = &unreadable;
+	q.unreadable_why = unreadable_why;
+	q.unreadable_why_len = sizeof(unreadable_why);
 	ret = report_open(&rp, res, err, errlen);
 	if (!ret)
 		ret = model_read(&rp.m, rp.store, &q, err, errlen);
 	if (ret)
 		goto out;
+	/* a run this binary cannot read (a newer mmubench's) is left out, never silently */
+	if (unreadable)
+		fprintf(stderr, "mmubench report: %zu stored run%s could not be read back and %s "
+			"left out (first: %s)\n", unreadable, unreadable == 1 ? "" : "s",
+			unreadable == 1 ? "is" : "are", unreadable_why);
 	res->runs = rp.m.nruns;
 	if (!rp.m.nruns) {
 		ret = report_no_runs(&rp, res, err, errlen);

@@ -58,6 +58,15 @@ struct store_query {
 	 * of configs stays the order the runs were made in.
 	 */
 	bool insertion_order;
+	/*
+	 * With @unreadable set, a run whose stored record cannot be read back
+	 * (one written by a newer mmubench, a damaged row) is left out and
+	 * counted there, the first one's run id and reason kept in
+	 * @unreadable_why; without it such a run fails the whole read.
+	 */
+	size_t *unreadable;
+	char *unreadable_why;
+	size_t unreadable_why_len;
 };
 
 /*
@@ -67,7 +76,8 @@ struct store_query {
  * struct hist, checks, params, env). The record belongs to
  * @fn (record_free() it, or keep it). @fn returns 0 to go on; anything else
  * stops the read and is returned. All runs come from one snapshot of the
- * store. A stored record that cannot be read back is -EINVAL naming its run.
+ * store. A stored record that cannot be read back is -EINVAL naming its run,
+ * unless q->unreadable asks for it to be counted and left out.
  */
 int store_read(struct store *s, const struct store_query *q,
 	       int (*fn)(struct record *r, void *arg), void *arg, char *err, size_t errlen);

@@ -152,14 +152,18 @@ int store_read(struct store *s, const struct store_query *q,
 		struct record *r = NULL;
 		char why[512];
 
-		if (!obj) {
-			ret = errf(err, errlen, -EINVAL,
-				   "store %s: run %s: record_json is not JSON", s->path,
-				   id ? id : "?");
-			break;
-		}
-		ret = record_from_json(obj, &r, why, sizeof(why));
+		if (!obj)
+			snprintf(why, sizeof(why), "record_json is not JSON");
+		ret = obj ? record_from_json(obj, &r, why, sizeof(why)) : -EINVAL;
 		json_object_put(obj);
+		if (ret && q && q->unreadable) {
+			/* left out, and said: the caller reports how many and why */
+			if (!(*q->unreadable)++ && q->unreadable_why)
+				snprintf(q->unreadable_why, q->unreadable_why_len, "run %s: %s",
+					 id ? id : "?", why);
+			ret = 0;
+			continue;
+		}
 		if (ret) {
 			errf(err, errlen, ret, "store %s: run %s: %s", s->path, id ? id : "?", why);
 			break;

@@ -1148,6 +1148,41 @@ TEST(read_stops_when_told)
 	t_got_free(&g);
 }
 
+/* A record this binary cannot read back (a newer mmubench's): an error, or left out and counted. */
+TEST(read_unreadable_record)
+{
+	char dir[256], path[PATH_MAX], err[512] = "", why[512] = "";
+	struct store_query q = { .unreadable_why = why, .unreadable_why_len = sizeof(why) };
+	struct t_got g = { 0 };
+	size_t unreadable = 0;
+	struct store *s;
+	sqlite3 *db;
+
+	ASSERT_NE(NULL, t_mkdtemp(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/s.db", dir);
+	ASSERT_EQ(0, t_make_runs(path));
+	db = t_sqlite(path);
+	ASSERT_NE(NULL, db);
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db, "UPDATE runs SET record_json = "
+				"'{\"schema_version\": 99}' WHERE rowid = (SELECT min(rowid) FROM runs)",
+				NULL, NULL, NULL));
+	sqlite3_close(db);
+
+	ASSERT_EQ(0, store_open_readonly(path, &s, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-EPROTONOSUPPORT, store_read(s, NULL, t_keep, &g, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "run ")) TH_LOG("%s", err);
+	t_got_free(&g);
+
+	q.unreadable = &unreadable;
+	EXPECT_EQ(0, store_read(s, &q, t_keep, &g, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(1, unreadable);
+	EXPECT_EQ(5, g.n);		/* the six runs but that one */
+	EXPECT_EQ(0, strncmp(why, "run ", 4)) TH_LOG("%s", why);
+	EXPECT_NE(NULL, strstr(why, "schema_version")) TH_LOG("%s", why);
+	store_close(s);
+	t_got_free(&g);
+}
+
 /* ----------------------------------------------------------- mmubench import */
 
 struct t_cap {
