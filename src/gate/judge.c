@@ -144,7 +144,14 @@ int gate_decide(struct gate_row *row, enum gate_correction c, size_t ntests)
 		row->verdict = bad ? GATE_REGRESSED : GATE_IMPROVED;
 	} else {
 		row->verdict = GATE_NO_CHANGE;
-		if (!sig && row->p < p->alpha)
+		if (!sig && p->test == GATE_TEST_MANN_WHITNEY && c != GATE_CORRECT_NONE &&
+		    stats_mann_whitney_min_p(row->n[0], row->n[1]) * ntests >= p->alpha)
+			strbuf_addf(&note,
+				    "Mann-Whitney with %zu and %zu samples cannot reach p < %g / "
+				    "%zu (%s over %zu tests): more runs a side",
+				    row->n[0], row->n[1], p->alpha, ntests, gate_correction_name(c),
+				    ntests);
+		else if (!sig && row->p < p->alpha)
 			strbuf_addf(&note,
 				    "p %.3g < %g alone, but %.3g after %s correction over %zu "
 				    "tests",

@@ -1264,6 +1264,18 @@ TEST(real_shift_detected_after_correction)
 	EXPECT_EQ(GATE_REGRESSED, t_row(g, NULL, "m07")->verdict);
 	EXPECT_EQ(1, g->count[GATE_REGRESSED]);
 	gate_report_free(g);
+	/* Mann-Whitney's best p with 5 against 5 is 2/252: never below 0.05/60, and it says so */
+	ASSERT_EQ(0, t_compare(path, "A", "S",
+			       "[defaults]\ntest = mann-whitney\n[correctness]\n"
+			       "metrics = lost_pages\n",
+			       &g));
+	row = t_row(g, NULL, "m07");
+	EXPECT_CLOSE(2.0 / 252, row->p, 1e-12);
+	EXPECT_EQ(GATE_NO_CHANGE, row->verdict);
+	ASSERT_NE(NULL, row->note);
+	EXPECT_NE(NULL, strstr(row->note, "cannot reach p < 0.05 / 60 (holm over 60 tests)"))
+		TH_LOG("%s", row->note);
+	gate_report_free(g);
 
 	ASSERT_EQ(0, t_run(&o, "gate", "--baseline", "A", "--candidate", "S", "--store", path,
 			   "--ktap", NULL));
