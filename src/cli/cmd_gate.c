@@ -51,12 +51,22 @@ static void gate_help(const struct opt_group *groups)
 	       "parameters) the two have in common. A metric's samples are its values in\n"
 	       "the runs of that config (the repeats; with one run a side, the samples\n"
 	       "recorded within the runs). A metric regressed when the rule's test (Welch's\n"
-	       "t-test or Mann-Whitney U) gives p < alpha and it moved in its bad direction\n"
-	       "by at least the minimum change; fewer samples than the minimum is \"not\n"
-	       "enough data\". Correctness metrics (lost_pages, ...) and checks\n"
-	       "(memory_contents, ...) fail the gate on any non-zero value or any failure in\n"
-	       "a candidate run. Info metrics are shown, not judged. The rules file format\n"
-	       "and the built-in rules: results/gate.rules (installed in %s).\n\n",
+	       "t-test or Mann-Whitney U) gives a p that is below alpha once adjusted for\n"
+	       "the number of metrics tested in the whole comparison, and it moved in its\n"
+	       "bad direction by at least the minimum change (5%%) and by at least the\n"
+	       "minimum effect (1 pooled standard deviation of the samples); fewer samples\n"
+	       "than the minimum is \"not enough data\". The adjustment is Holm's by\n"
+	       "default (correction = holm | bh | none in the rules): identical code then\n"
+	       "fails the gate on noise with a chance of at most alpha however many metrics\n"
+	       "there are, where each metric at alpha alone fails most nights of 60 metrics.\n"
+	       "Holm rather than Benjamini-Hochberg (bh) because the gate's answer is one\n"
+	       "bit, so the error that counts is any false regression, and Holm bounds it\n"
+	       "whatever the dependence between metrics. The table and KTAP show p, the\n"
+	       "adjusted \"p adj\" and the effect. Correctness metrics (lost_pages, ...)\n"
+	       "and checks (memory_contents, ...) fail the gate on any non-zero value or any\n"
+	       "failure in a candidate run, uncorrected. Info metrics are shown, not judged.\n"
+	       "The rules file format and the built-in rules: results/gate.rules (installed\n"
+	       "in %s).\n\n",
 	       MMUBENCH_DATADIR);
 	opts_help(stdout, groups);
 	printf("\nExit status: 0 no regression, 1 a regression or a correctness failure,\n"

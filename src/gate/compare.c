@@ -3,7 +3,9 @@
  * Baseline label against candidate label: the runs of both sides come from
  * store_read() as whole records, are grouped by config (config_key()), and
  * each metric (or check) of a config becomes a series of values per side,
- * judged into one row. The store is only read, through src/store/store.h.
+ * judged into one row; once every config has its rows, the p values of all
+ * of them are adjusted together (gate_adjust()) and the verdicts settled.
+ * The store is only read, through src/store/store.h.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -315,7 +317,7 @@ static struct gate_row *compare_new_row(struct compare_ctx *c, size_t cfg,
 	row->kind = s->kind;
 	row->name = strdup(s->name);
 	row->unit = strdup(s->unit);
-	row->change_pct = row->p = NAN;
+	row->change_pct = row->p = row->p_adj = row->effect = NAN;
 	row->value[0] = row->value[1] = NAN;
 	if (!row->name || !row->unit) {
 		free(row->name);
@@ -408,7 +410,6 @@ static int compare_judge_per_run(struct compare_ctx *c, const struct compare_ser
 {
 	double *smp[2] = { NULL, NULL };
 	size_t n[2] = { 0, 0 };
-	char *note;
 	int ret;
 
 	*judged = false;
@@ -417,17 +418,8 @@ static int compare_judge_per_run(struct compare_ctx *c, const struct compare_ser
 		ret = compare_run_samples(c, s->run[1][0], s->name, &smp[1], &n[1]);
 	if (!ret && n[0] && n[1] && (n[0] > 1 || n[1] > 1)) {
 		*judged = true;
-		row->per_run_samples = true;
+		row->per_run_samples = true;	/* gate_judge() says so in the note */
 		ret = gate_judge(&row->params, row->direction, smp[0], n[0], smp[1], n[1], row);
-		if (!ret) {
-			note = compare_note("one run a side: samples within each run, not "
-					    "repeats%s%s",
-					    row->note ? "; " : "", row->note ? row->note : "");
-			free(row->note);
-			row->note = note;
-			if (!note)
-				ret = -ENOMEM;
-		}
 		if (ret == -ENOMEM)
 			ret = compare_oom(c);
 	}
@@ -488,8 +480,6 @@ static int compare_config_rows(struct compare_ctx *c, size_t k)
 			ret = compare_judge_check(c, s, row);
 		else
 			ret = compare_judge_metric(c, s, row);
-		if (!ret)
-			c->g->count[row->verdict]++;
 	}
 	return ret;
 }
@@ -554,6 +544,9 @@ static int compare_build_rows(struct compare_ctx *c)
 	}
 	if (!ret && !common)
 		ret = compare_nothing_in_common(c);
+	/* every config's tests are one family: the gate's answer is about all of them */
+	if (!ret && gate_adjust(g, c->rules->correction))
+		ret = compare_oom(c);
 	return ret;
 }
 

@@ -17,9 +17,12 @@
  * compare.c (the runs from store_read() -> configs -> series -> rows),
  * print.c (table and KTAP).
  *
- * Verdicts: a metric regressed when the test's p < alpha and the change in
- * the bad direction (the store's metric direction, or the rules') is at
- * least min_change percent; improved likewise in the good direction; no
+ * Verdicts: a metric regressed when the test's p, adjusted for the number
+ * of metrics tested in the whole comparison (the rules' correction: Holm by
+ * default, see results/gate.rules), is below alpha, the change in the bad
+ * direction (the store's metric direction, or the rules') is at least
+ * min_change percent, and it is at least min_effect pooled standard
+ * deviations of the samples; improved likewise in the good direction; no
  * change otherwise; not enough data when a side has fewer than min_samples
  * samples (or the test could not reach alpha with that few). Info metrics
  * are shown, never judged. Correctness metrics fail on any non-zero
@@ -43,11 +46,19 @@ enum gate_test {
 	GATE_TEST_MANN_WHITNEY,		/* Mann-Whitney U on the medians */
 };
 
+/* How the p values of one comparison are adjusted for their number (enum stats_p_adjust). */
+enum gate_correction {
+	GATE_CORRECT_NONE,		/* each metric on its own: ~alpha x m false regressions */
+	GATE_CORRECT_HOLM,		/* family-wise error rate <= alpha, any dependence */
+	GATE_CORRECT_BH,		/* false discovery rate <= alpha */
+};
+
 /* The rule for one metric. */
 struct gate_params {
 	enum gate_test test;
 	double alpha;			/* significance level, in (0, 1) */
 	double min_change_pct;		/* smallest change that counts, percent of the baseline */
+	double min_effect;		/* smallest change that counts, in pooled SDs */
 	unsigned int min_samples;	/* fewer on either side: not enough data */
 	int direction;			/* enum metric_direction, or -1: the store's */
 };
@@ -58,6 +69,7 @@ struct gate_params {
 #define GATE_SET_MIN_CHANGE	(1u << 2)
 #define GATE_SET_MIN_SAMPLES	(1u << 3)
 #define GATE_SET_DIRECTION	(1u << 4)
+#define GATE_SET_MIN_EFFECT	(1u << 5)
 
 struct gate_override {
 	char *glob;			/* fnmatch(3) pattern on the metric name */
@@ -70,6 +82,7 @@ struct gate_override {
 struct gate_rules {
 	char *source;			/* the file, or "built-in" */
 	struct gate_params defaults;
+	enum gate_correction correction;	/* [defaults] only: it is the whole comparison's */
 	struct gate_override *overrides;	/* in file order: later lines win */
 	size_t noverrides;
 	struct strlist correctness_metrics;	/* globs: fail on any non-zero candidate value */
@@ -95,6 +108,7 @@ void gate_rules_free(struct gate_rules *r);
 void gate_rules_for(const struct gate_rules *r, const char *name, struct gate_params *out);
 
 const char *gate_test_name(enum gate_test t);	/* "welch", "mann-whitney" */
+const char *gate_correction_name(enum gate_correction c);	/* "none", "holm", "bh" */
 
 enum gate_verdict {
 	GATE_NO_CHANGE,
@@ -128,6 +142,10 @@ struct gate_row {
 	/* (candidate - baseline) / |baseline| in %; NAN if unknown */
 	double change_pct;
 	double p;			/* NAN when no test ran */
+	/* p adjusted over the comparison's tests (gate_report.ntests); NAN when no test ran */
+	double p_adj;
+	/* (candidate - baseline) / pooled SD of the samples; NAN if unknown */
+	double effect;
 	bool per_run_samples;		/* samples within one run a side, not runs */
 	enum gate_verdict verdict;
 	char *note;			/* why, when the verdict needs explaining; may be NULL */
@@ -144,6 +162,8 @@ struct gate_config {
 struct gate_report {
 	char *baseline, *candidate, *store_path, *rules_source;
 	struct gate_params defaults;
+	enum gate_correction correction;
+	size_t ntests;			/* rows whose test ran: the family p_adj is over */
 	size_t noverrides;
 	size_t runs[2];			/* all runs with each label */
 	struct gate_config *configs;
@@ -157,12 +177,29 @@ struct gate_report {
 
 /*
  * Judges one metric from its samples under @p: fills @row's n, value,
- * change_pct, p, verdict and note (malloc'ed). @dir is the direction that
- * applies (DIR_INFO: only values and change). Returns 0 or -ENOMEM.
+ * change_pct, p, effect, verdict and note (malloc'ed), taking p_adj = p (a
+ * family of one; gate_adjust() corrects it). @dir is the direction that
+ * applies (DIR_INFO: only values and change). A row with per_run_samples
+ * set says so in its note. Returns 0 or -ENOMEM.
  */
 int gate_judge(const struct gate_params *p, enum metric_direction dir,
 	       const double *base, size_t nb, const double *cand, size_t nc,
 	       struct gate_row *row);
+
+/*
+ * The verdict of a judged metric row whose test ran, from its p_adj,
+ * change_pct and effect under row->params; the note (rebuilt) names @c and
+ * @ntests when the correction is what kept a p < alpha from counting.
+ * Returns 0 or -ENOMEM.
+ */
+int gate_decide(struct gate_row *row, enum gate_correction c, size_t ntests);
+
+/*
+ * Adjusts the p of every row of @g whose test ran (kind metric, p not NaN)
+ * for their number under @c, then decides them again and counts the
+ * verdicts. Returns 0 or -ENOMEM.
+ */
+int gate_adjust(struct gate_report *g, enum gate_correction c);
 
 /*
  * Compares the runs labelled @candidate with those labelled @baseline in

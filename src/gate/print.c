@@ -15,10 +15,14 @@
 #include "src/gate/gate.h"
 #include "src/lib/strbuf.h"
 
-enum { COL_NAME, COL_UNIT, COL_N, COL_BASE, COL_CAND, COL_CHANGE, COL_P, COL_VERDICT, NCOLS };
+enum {
+	COL_NAME, COL_UNIT, COL_N, COL_BASE, COL_CAND, COL_CHANGE, COL_EFFECT, COL_P, COL_PADJ,
+	COL_VERDICT, NCOLS
+};
 
 static const char *const print_headers[NCOLS] = {
-	"metric", "unit", "n", "baseline", "candidate", "change", "p", "verdict",
+	"metric", "unit", "n", "baseline", "candidate", "change", "effect", "p", "p adj",
+	"verdict",
 };
 
 /* Appends @s on one line: control characters as '?' (and '#' as '_' for KTAP). */
@@ -49,6 +53,17 @@ static const char *print_change(double c, char *buf, size_t len)
 	return buf;
 }
 
+/* In pooled standard deviations, signed. */
+static const char *print_effect(double e, char *buf, size_t len)
+{
+	if (isnan(e))
+		return "-";
+	if (isinf(e))
+		return e > 0 ? "+inf" : "-inf";
+	snprintf(buf, len, "%+.2f", e);
+	return buf;
+}
+
 static const char *print_p(double p, char *buf, size_t len)
 {
 	if (isnan(p))
@@ -76,7 +91,10 @@ static void print_cells(const struct gate_row *r, struct strbuf cells[NCOLS])
 	strbuf_addstr(&cells[COL_CAND], print_value(r, 1, a, sizeof(a)));
 	strbuf_addstr(&cells[COL_CHANGE], r->kind == GATE_ROW_METRIC ?
 		      print_change(r->change_pct, a, sizeof(a)) : "-");
+	strbuf_addstr(&cells[COL_EFFECT], r->kind == GATE_ROW_METRIC ?
+		      print_effect(r->effect, a, sizeof(a)) : "-");
 	strbuf_addstr(&cells[COL_P], print_p(r->p, a, sizeof(a)));
+	strbuf_addstr(&cells[COL_PADJ], print_p(r->p_adj, a, sizeof(a)));
 	strbuf_addstr(&cells[COL_VERDICT], gate_verdict_name(r->verdict));
 }
 
@@ -166,15 +184,19 @@ void gate_print_table(FILE *out, const struct gate_report *g)
 		"%s\n",
 		cand.buf, g->runs[1], base.buf, g->runs[0], g->store_path);
 	fprintf(out,
-		"rules (%s): %s, alpha %g, min change %g%%, min samples %u, %zu per-metric "
-		"override%s\n",
+		"rules (%s): %s, alpha %g, min change %g%%, min effect %g SD, min samples %u, "
+		"%zu per-metric override%s\n",
 		g->rules_source, gate_test_name(g->defaults.test), g->defaults.alpha,
-		g->defaults.min_change_pct, g->defaults.min_samples, g->noverrides,
-		g->noverrides == 1 ? "" : "s");
+		g->defaults.min_change_pct, g->defaults.min_effect, g->defaults.min_samples,
+		g->noverrides, g->noverrides == 1 ? "" : "s");
 	fprintf(out, "n: samples baseline/candidate, one per run; values: their mean (welch) or "
 		     "median (mann-whitney);\n"
+		     "effect: the change in pooled standard deviations of the samples;\n"
+		     "p adj: p after %s correction over the %zu metric tests here, held to "
+		     "alpha;\n"
 		     "correctness metrics: the largest value; checks: the number of runs where "
-		     "they failed\n");
+		     "they failed\n",
+		gate_correction_name(g->correction), g->ntests);
 
 	for (size_t k = 0; k < g->nconfigs; k++)
 		print_config(out, g, k, &any_samples);
@@ -213,10 +235,12 @@ static void print_ktap_row(const struct gate_report *g, const struct gate_row *r
 	for (char *p = desc.buf; *p; p++)
 		if (*p == '#')
 			*p = '_';
-	ksft_print_msg("%s: baseline %s, candidate %s %s (n %s), change %s, p %s%s%s\n",
+	ksft_print_msg("%s: baseline %s, candidate %s %s (n %s), change %s, effect %s SD, p %s, "
+		       "p adj %s%s%s\n",
 		       cells[COL_NAME].buf, cells[COL_BASE].buf, cells[COL_CAND].buf,
 		       cells[COL_UNIT].buf, cells[COL_N].buf, cells[COL_CHANGE].buf,
-		       cells[COL_P].buf, has_note ? ": " : "", note.buf);
+		       cells[COL_EFFECT].buf, cells[COL_P].buf, cells[COL_PADJ].buf,
+		       has_note ? ": " : "", note.buf);
 	switch (r->verdict) {
 	case GATE_REGRESSED:
 	case GATE_FAILED:
@@ -248,9 +272,11 @@ void gate_print_ktap(const struct gate_report *g)
 	ksft_print_header();
 	ksft_set_plan(g->nrows);
 	ksft_print_msg("mmubench gate: candidate '%s' against baseline '%s'; rules %s: %s, alpha "
-		       "%g, min change %g%%, min samples %u\n",
+		       "%g, min change %g%%, min effect %g SD, min samples %u; p adj: %s "
+		       "correction over %zu tests\n",
 		       cand.buf, base.buf, g->rules_source, gate_test_name(g->defaults.test),
-		       g->defaults.alpha, g->defaults.min_change_pct, g->defaults.min_samples);
+		       g->defaults.alpha, g->defaults.min_change_pct, g->defaults.min_effect,
+		       g->defaults.min_samples, gate_correction_name(g->correction), g->ntests);
 	for (size_t i = 0; i < g->nnotes; i++) {
 		strbuf_reset(&n);
 		print_add_clean(&n, g->notes[i], false);

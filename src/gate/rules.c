@@ -46,7 +46,32 @@ const char *gate_test_name(enum gate_test t)
 	return t == GATE_TEST_MANN_WHITNEY ? "mann-whitney" : "welch";
 }
 
-/* "alpha" or "min_change": a finite number in its range. */
+const char *gate_correction_name(enum gate_correction c)
+{
+	static const char *const names[] = {
+		[GATE_CORRECT_NONE] = "none",
+		[GATE_CORRECT_HOLM] = "holm",
+		[GATE_CORRECT_BH] = "bh",
+	};
+
+	return (size_t)c < ARRAY_SIZE(names) ? names[c] : "?";
+}
+
+/* "correction = holm | bh | none" of [defaults]. */
+static int rules_set_correction(struct gate_rules *r, const char *value, const char *where,
+				char *err, size_t errlen)
+{
+	for (int c = GATE_CORRECT_NONE; c <= GATE_CORRECT_BH; c++) {
+		if (!strcmp(value, gate_correction_name(c))) {
+			r->correction = c;
+			return 0;
+		}
+	}
+	return errf(err, errlen, -EINVAL, "%s: correction '%s' is not one of: holm, bh, none",
+		    where, value);
+}
+
+/* "alpha", "min_change" or "min_effect": a finite number in its range. */
 static int rules_set_number(struct gate_params *p, unsigned int *set, const char *key,
 			    const char *value, const char *where, char *err, size_t errlen)
 {
@@ -68,8 +93,14 @@ static int rules_set_number(struct gate_params *p, unsigned int *set, const char
 		return 0;
 	}
 	if (d < 0)
-		return errf(err, errlen, -EINVAL,
-			    "%s: min_change %s is negative (a percentage, e.g. 5)", where, value);
+		return errf(err, errlen, -EINVAL, "%s: %s %s is negative (%s)", where, key, value,
+			    key[4] == 'e' ? "pooled standard deviations, e.g. 1" :
+			    "a percentage, e.g. 5");
+	if (key[4] == 'e') {
+		p->min_effect = d;
+		*set |= GATE_SET_MIN_EFFECT;
+		return 0;
+	}
 	p->min_change_pct = d;
 	*set |= GATE_SET_MIN_CHANGE;
 	return 0;
@@ -93,7 +124,8 @@ static int rules_set_param(struct gate_params *p, unsigned int *set, bool metric
 				    "%s: test '%s' is not one of: welch, mann-whitney",
 				    where, value);
 		*set |= GATE_SET_TEST;
-	} else if (!strcmp(key, "alpha") || !strcmp(key, "min_change")) {
+	} else if (!strcmp(key, "alpha") || !strcmp(key, "min_change") ||
+		   !strcmp(key, "min_effect")) {
 		return rules_set_number(p, set, key, value, where, err, errlen);
 	} else if (!strcmp(key, "min_samples")) {
 		if (parse_u64(value, &u) || u < 1 || u > 1000000)
@@ -102,6 +134,11 @@ static int rules_set_param(struct gate_params *p, unsigned int *set, bool metric
 				    where, value);
 		p->min_samples = (unsigned int)u;
 		*set |= GATE_SET_MIN_SAMPLES;
+	} else if (metric_line && !strcmp(key, "correction")) {
+		return errf(err, errlen, -EINVAL,
+			    "%s: correction belongs to [defaults]: it adjusts the p values of the "
+			    "whole comparison, not of one metric",
+			    where);
 	} else if (metric_line && !strcmp(key, "direction")) {
 		if (metric_direction_parse(value, &dir))
 			return errf(err, errlen, -EINVAL,
@@ -111,8 +148,9 @@ static int rules_set_param(struct gate_params *p, unsigned int *set, bool metric
 		*set |= GATE_SET_DIRECTION;
 	} else {
 		return errf(err, errlen, -EINVAL,
-			    "%s: unknown key '%s' (known: test, alpha, min_change, min_samples%s)",
-			    where, key, metric_line ? ", direction" : "");
+			    "%s: unknown key '%s' (known: test, alpha, min_change, min_effect, "
+			    "min_samples%s)",
+			    where, key, metric_line ? ", direction" : ", correction");
 	}
 	return 0;
 }
@@ -206,6 +244,8 @@ static int rules_key(struct rules_parse *rp, const struct ini_line *l, char *err
 				    "%s: direction belongs to [metrics] lines, not [defaults] (the "
 				    "store has each metric's)",
 				    l->where);
+		if (!strcmp(l->key, "correction"))
+			return rules_set_correction(r, l->value, l->where, err, errlen);
 		return rules_set_param(&r->defaults, &dummy, false, l->key, l->value, l->where,
 				       err, errlen);
 	case RULES_CORRECTNESS:
@@ -256,9 +296,10 @@ int gate_rules_parse(const char *text, const char *source, struct gate_rules *ou
 
 	memset(out, 0, sizeof(*out));
 	out->defaults = (struct gate_params){
-		.test = GATE_TEST_WELCH, .alpha = 0.05, .min_change_pct = 5, .min_samples = 3,
-		.direction = -1,
+		.test = GATE_TEST_WELCH, .alpha = 0.05, .min_change_pct = 5, .min_effect = 1,
+		.min_samples = 3, .direction = -1,
 	};
+	out->correction = GATE_CORRECT_HOLM;
 	out->source = strdup(source ? source : "rules");
 	if (!out->source)
 		return errf(err, errlen, -ENOMEM, "%s: out of memory", source);
@@ -336,6 +377,8 @@ void gate_rules_for(const struct gate_rules *r, const char *name, struct gate_pa
 			out->alpha = o->p.alpha;
 		if (o->set & GATE_SET_MIN_CHANGE)
 			out->min_change_pct = o->p.min_change_pct;
+		if (o->set & GATE_SET_MIN_EFFECT)
+			out->min_effect = o->p.min_effect;
 		if (o->set & GATE_SET_MIN_SAMPLES)
 			out->min_samples = o->p.min_samples;
 		if (o->set & GATE_SET_DIRECTION)

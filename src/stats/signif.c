@@ -320,3 +320,64 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	res->p = fmin(1, 2 * stats_normal_cdf(-fabs(z)));
 	return 0;
 }
+
+double stats_pooled_sd(const double *a, size_t na, const double *b, size_t nb)
+{
+	double ma, va, mb, vb;
+
+	if (na + nb < 3 || !na || !nb)
+		return NAN;
+	stats_mean_var(a, na, &ma, &va);
+	stats_mean_var(b, nb, &mb, &vb);
+	return sqrt(((na - 1) * va + (nb - 1) * vb) / (na + nb - 2));
+}
+
+struct p_adjust_item {
+	double p;
+	size_t i;
+};
+
+/* By p value, ascending; ties keep their order (as R's order()). */
+static int p_adjust_cmp(const void *x, const void *y)
+{
+	const struct p_adjust_item *a = x, *b = y;
+
+	if (a->p != b->p)
+		return a->p < b->p ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+int stats_p_adjust(enum stats_p_adjust method, const double *p, size_t n, double *out)
+{
+	struct p_adjust_item *it;
+	double run;
+
+	for (size_t i = 0; i < n; i++)
+		if (!(p[i] >= 0 && p[i] <= 1))
+			return -EINVAL;
+	if (method == STATS_ADJUST_NONE || n < 2) {
+		memmove(out, p, n * sizeof(*out));
+		return 0;
+	}
+	it = malloc(n * sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		it[i] = (struct p_adjust_item){ .p = p[i], .i = i };
+	qsort(it, n, sizeof(*it), p_adjust_cmp);
+	if (method == STATS_ADJUST_HOLM) {
+		run = 0;
+		for (size_t k = 0; k < n; k++) {
+			run = fmax(run, fmin(1, (double)(n - k) * it[k].p));
+			out[it[k].i] = run;
+		}
+	} else {
+		run = 1;
+		for (size_t k = n; k-- > 0;) {
+			run = fmin(run, (double)n / (k + 1) * it[k].p);
+			out[it[k].i] = run;
+		}
+	}
+	free(it);
+	return 0;
+}

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Two-sample significance tests for the gate (src/gate/gate.c): Welch's t-test
- * and the Mann-Whitney U test, with the distribution functions they need.
+ * and the Mann-Whitney U test, with the distribution functions they need;
+ * the adjustment of many p values for their number (Holm, Benjamini-Hochberg)
+ * and the pooled standard deviation the gate measures effects in.
  *
  * Written here rather than taken from GSL (libgsl-dev, gsl_cdf_tdist_P):
  * the whole need is one special function (the regularized incomplete beta,
@@ -68,5 +70,28 @@ double stats_mann_whitney_cdf(double u, size_t m, size_t n);
  * p < 0.05 (the best is 0.1): the gate says "not enough data" then.
  */
 double stats_mann_whitney_min_p(size_t m, size_t n);
+
+/*
+ * Pooled standard deviation of two samples: sqrt(((na - 1) sa^2 + (nb - 1)
+ * sb^2) / (na + nb - 2)), the denominator of Cohen's d. NAN with fewer than
+ * 3 values in all (no degree of freedom left).
+ */
+double stats_pooled_sd(const double *a, size_t na, const double *b, size_t nb);
+
+enum stats_p_adjust {
+	STATS_ADJUST_NONE,	/* the p values as they are */
+	STATS_ADJUST_HOLM,	/* Holm (1979): controls the family-wise error rate */
+	STATS_ADJUST_BH,	/* Benjamini-Hochberg (1995): controls the false discovery rate */
+};
+
+/*
+ * The @n p values @p adjusted for being @n tests at once, into @out (which
+ * may be @p), as R's p.adjust() computes them: a test is significant at
+ * level alpha for the whole family exactly when its adjusted p is at most
+ * alpha. Holm: the i-th smallest of m times (m - i + 1), made monotone
+ * upwards; BH: times m / i, made monotone from the largest down; both capped
+ * at 1. Returns 0, -EINVAL for a p outside [0, 1] (NaN included), or -ENOMEM.
+ */
+int stats_p_adjust(enum stats_p_adjust method, const double *p, size_t n, double *out);
 
 #endif

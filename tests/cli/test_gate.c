@@ -255,6 +255,102 @@ TEST(mann_whitney_normal_approximation)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Multiple comparisons and effect size */
+
+/*
+ * Holm and Benjamini-Hochberg by hand from their definitions (the values
+ * R's p.adjust() gives): Holm multiplies the i-th smallest of m by m - i + 1
+ * and carries the running maximum up; BH multiplies it by m / i and carries
+ * the running minimum down; both cap at 1; ties rank in input order.
+ */
+TEST(p_adjust_known_values)
+{
+	static const double p5[] = { 0.01, 0.02, 0.03, 0.04, 0.05 };
+	static const double holm5[] = { 0.05, 0.08, 0.09, 0.09, 0.09 };
+	/* unsorted, with a tie: sorted 0.001 0.001 0.02 0.04 0.3 0.5 */
+	static const double p6[] = { 0.04, 0.001, 0.5, 0.001, 0.3, 0.02 };
+	/* x 6 5 4 3 2 1 = .006 .005 .08 .12 .6 .5, running max */
+	static const double holm6[] = { 0.12, 0.006, 0.6, 0.006, 0.6, 0.08 };
+	/* x 6 3 2 1.5 1.2 1 = .006 .003 .04 .06 .36 .5, running min from the top */
+	static const double bh6[] = { 0.06, 0.003, 0.5, 0.003, 0.36, 0.04 };
+	static const double big[] = { 0.6, 0.7 }, bad[] = { 0.1, NAN }, over[] = { 1.5 };
+	double out[6];
+
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_HOLM, p5, 5, out));
+	for (int i = 0; i < 5; i++) {
+		EXPECT_CLOSE(holm5[i], out[i], 1e-15);
+	}
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_BH, p5, 5, out));
+	for (int i = 0; i < 5; i++) {
+		EXPECT_CLOSE(0.05, out[i], 1e-15);
+	}
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_HOLM, p6, 6, out));
+	for (int i = 0; i < 6; i++) {
+		EXPECT_CLOSE(holm6[i], out[i], 1e-15);
+	}
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_BH, p6, 6, out));
+	for (int i = 0; i < 6; i++) {
+		EXPECT_CLOSE(bh6[i], out[i], 1e-15);
+	}
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_NONE, p6, 6, out));
+	for (int i = 0; i < 6; i++) {
+		EXPECT_EQ(p6[i], out[i]);
+	}
+	/* capped at 1, and kept monotone */
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_HOLM, big, 2, out));
+	EXPECT_EQ(1, out[0]);
+	EXPECT_EQ(1, out[1]);
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_BH, big, 2, out));
+	EXPECT_CLOSE(0.7, out[0], 1e-15);
+	EXPECT_CLOSE(0.7, out[1], 1e-15);
+	/* one test is its own family; in place works */
+	memcpy(out, p6, sizeof(p6));
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_HOLM, out, 1, out));
+	EXPECT_EQ(0.04, out[0]);
+	ASSERT_EQ(0, stats_p_adjust(STATS_ADJUST_BH, out, 6, out));
+	for (int i = 0; i < 6; i++) {
+		EXPECT_CLOSE(bh6[i], out[i], 1e-15);
+	}
+	EXPECT_EQ(0, stats_p_adjust(STATS_ADJUST_HOLM, NULL, 0, NULL));
+	EXPECT_EQ(-EINVAL, stats_p_adjust(STATS_ADJUST_HOLM, bad, 2, out));
+	EXPECT_EQ(-EINVAL, stats_p_adjust(STATS_ADJUST_NONE, over, 1, out));
+}
+
+TEST(pooled_sd_known_values)
+{
+	/* variance 2.5 each */
+	static const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 3, 4, 5, 6, 7 };
+	static const double c[] = { 2, 4, 6 };			/* var 4 */
+	static const double d[] = { 1, 2, 3, 4, 5, 6, 7 };	/* var 28/6 */
+	static const double one[] = { 9 }, k[] = { 5, 5, 5 };
+	struct gate_row row = { .kind = GATE_ROW_METRIC };
+	struct gate_params p = { .test = GATE_TEST_WELCH, .alpha = 0.05, .min_effect = 1,
+				 .min_samples = 2, .direction = -1 };
+
+	EXPECT_CLOSE(sqrt(2.5), stats_pooled_sd(a, 5, b, 5), 1e-15);
+	/* (2 * 4 + 6 * 28/6) / 8 = 4.5 */
+	EXPECT_CLOSE(sqrt(4.5), stats_pooled_sd(c, 3, d, 7), 1e-15);
+	EXPECT_CLOSE(0, stats_pooled_sd(k, 3, k, 3), 0);
+	/* one value a side leaves no degree of freedom; two in all neither */
+	EXPECT_TRUE(isnan(stats_pooled_sd(one, 1, one, 1)));
+	EXPECT_CLOSE(0, stats_pooled_sd(one, 1, k, 2), 0);
+	/* the gate's effect: the change of the means in pooled SDs, signed */
+	ASSERT_EQ(0, gate_judge(&p, DIR_LOWER_IS_BETTER, a, 5, b, 5, &row));
+	EXPECT_CLOSE(2 / sqrt(2.5), row.effect, 1e-14);
+	free(row.note);
+	ASSERT_EQ(0, gate_judge(&p, DIR_LOWER_IS_BETTER, b, 5, a, 5, &row));
+	EXPECT_CLOSE(-2 / sqrt(2.5), row.effect, 1e-14);
+	free(row.note);
+	/* no noise: infinite, or none */
+	ASSERT_EQ(0, gate_judge(&p, DIR_LOWER_IS_BETTER, k, 3, c, 3, &row));
+	EXPECT_CLOSE(-1 / sqrt(2), row.effect, 1e-14);
+	free(row.note);
+	ASSERT_EQ(0, gate_judge(&p, DIR_LOWER_IS_BETTER, k, 3, k, 3, &row));
+	EXPECT_EQ(0, row.effect);
+	free(row.note);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Rules */
 
 TEST(default_rules_values)
@@ -269,6 +365,8 @@ TEST(default_rules_values)
 	EXPECT_EQ(0.05, r.defaults.alpha);
 	EXPECT_EQ(5, r.defaults.min_change_pct);
 	EXPECT_EQ(3, r.defaults.min_samples);
+	EXPECT_EQ(1, r.defaults.min_effect);
+	EXPECT_EQ(GATE_CORRECT_HOLM, r.correction);
 	EXPECT_EQ(-1, r.defaults.direction);
 	EXPECT_TRUE(strlist_match(&r.correctness_metrics, "lost_pages"));
 	EXPECT_TRUE(strlist_match(&r.correctness_metrics, "oracle_missed_pages"));
@@ -294,8 +392,10 @@ TEST(rules_overrides_in_order)
 		"alpha = 0.01\n"
 		"min_change = 2.5\n"
 		"min_samples = 5\n"
+		"correction = bh\n"
+		"min_effect = 0.5\n"
 		"[metrics]\n"
-		"*_us: min_change = 10, test = welch\n"
+		"*_us: min_change = 10, test = welch, min_effect = 2\n"
 		"fault_p99_us: min_change=20\n"
 		"pf_*: direction = info\n"
 		"weird_score : direction = higher , min_samples = 7\n"
@@ -313,9 +413,12 @@ TEST(rules_overrides_in_order)
 	EXPECT_EQ(0.01, r.defaults.alpha);
 	EXPECT_EQ(2.5, r.defaults.min_change_pct);
 	EXPECT_EQ(5, r.defaults.min_samples);
+	EXPECT_EQ(GATE_CORRECT_BH, r.correction);
+	EXPECT_EQ(0.5, r.defaults.min_effect);
 	EXPECT_EQ(4, r.noverrides);
 	gate_rules_for(&r, "fault_p99_us", &p);	/* both lines, the later one winning */
 	EXPECT_EQ(20, p.min_change_pct);
+	EXPECT_EQ(2, p.min_effect);
 	EXPECT_EQ(GATE_TEST_WELCH, p.test);
 	EXPECT_EQ(0.01, p.alpha);
 	EXPECT_EQ(-1, p.direction);
@@ -323,6 +426,7 @@ TEST(rules_overrides_in_order)
 	EXPECT_EQ(10, p.min_change_pct);
 	gate_rules_for(&r, "pf_taken", &p);
 	EXPECT_EQ(DIR_INFO, p.direction);
+	EXPECT_EQ(0.5, p.min_effect);
 	EXPECT_EQ(GATE_TEST_MANN_WHITNEY, p.test);
 	gate_rules_for(&r, "weird_score", &p);
 	EXPECT_EQ(DIR_HIGHER_IS_BETTER, p.direction);
@@ -356,7 +460,11 @@ TEST(rules_errors)
 		{ "[metrics]\nfoo:\n", "no key = value after 'foo:'" },
 		{ "[metrics]\nfoo: min_change\n", "expected key = value, not 'min_change'" },
 		{ "[metrics]\nfoo: direction = sideways\n", "direction 'sideways' is not one of" },
-		{ "[metrics]\nfoo: speed = 1\n", "unknown key 'speed' (known: test, alpha, min_change, min_samples, direction)" },
+		{ "[metrics]\nfoo: speed = 1\n", "unknown key 'speed' (known: test, alpha, min_change, min_effect, min_samples, direction)" },
+		{ "[defaults]\ncorrection = sidak\n", "x.rules:2: correction 'sidak' is not one of: holm, bh, none" },
+		{ "[metrics]\nfoo: correction = bh\n", "correction belongs to [defaults]" },
+		{ "[defaults]\nmin_effect = -1\n", "min_effect -1 is negative (pooled standard deviations" },
+		{ "[defaults]\nmin_effect = big\n", "min_effect expects a number, not 'big'" },
 		{ "[correctness]\nmetric = lost_pages\n", "unknown key 'metric' in [correctness]" },
 		{ "[config]\nignore = seed\n", "unknown key 'ignore' in [config]" },
 	};
@@ -986,6 +1094,267 @@ TEST(unusable_runs_left_out)
 	ASSERT_EQ(1, g->nnotes);
 	EXPECT_NE(NULL, strstr(g->notes[0], "0 baseline and 2 candidate runs skipped or in error"))
 		TH_LOG("%s", g->notes[0]);
+	gate_report_free(g);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Many metrics at once: the correction, the effect size */
+
+#define T_NMETRICS	60
+
+/*
+ * m00's values in the 5 runs of each side of the A/A comparison below: the
+ * same spread (sd 3.81), the candidate 7% higher: Welch t = 2.907, df 8, p =
+ * 0.0197, effect 1.84 SD, change +7%: a regression at alpha 0.05 on its own.
+ */
+static const double t_m00[2][5] = {
+	{ 95, 100, 105, 98, 102 },
+	{ 102, 107, 112, 105, 109 },
+};
+
+/*
+ * @n runs labelled @label with the metrics m00..m59 (lower is better):
+ * 100 with 3% noise seeded by @seed, m00 from t_m00[@m00_side] when @m00_side
+ * >= 0, @shift_metric scaled by @shift; the correctness metric and check of
+ * t_insert(), lost_pages @lost in the last run and memory_contents failed
+ * in it when @contents_fail.
+ */
+static int t_insert_many(const char *path, const char *label, int n, uint64_t seed,
+			 int m00_side, int shift_metric, double shift, double lost,
+			 bool contents_fail)
+{
+	uint64_t st = seed;
+	int ret = 0;
+
+	for (int i = 0; i < n && !ret; i++) {
+		struct record *r = record_new("access", label);
+		bool last = i == n - 1;
+		char name[16];
+
+		if (!r)
+			return -ENOMEM;
+		json_object_put(r->params);
+		r->params = json_tokener_parse("{\"vcpus\":1}");
+		for (int m = 0; m < T_NMETRICS; m++) {
+			double v = 100 * (1 + 0.03 * t_gauss(&st));
+
+			if (m == 0 && m00_side >= 0)
+				v = t_m00[m00_side][i % 5];
+			if (m == shift_metric)
+				v *= shift;
+			snprintf(name, sizeof(name), "m%02d", m);
+			record_add_value(r, name, "ns", DIR_LOWER_IS_BETTER, v);
+		}
+		record_add_value(r, "access_pf_taken", "faults", DIR_INFO, 1000 + i);
+		record_add_value(r, "lost_pages", "pages", DIR_LOWER_IS_BETTER, last ? lost : 0);
+		if (last && contents_fail)
+			record_add_check(r, "memory_contents", STATUS_FAIL, "page 3 differs");
+		else
+			record_add_check(r, "memory_contents", STATUS_PASS, NULL);
+		ret = t_store_insert(path, r);
+		record_free(r);
+	}
+	return ret;
+}
+
+/*
+ * Identical code, 60 metrics of noise, one of them at p = 0.02: the old rule
+ * (each metric at alpha alone) failed the gate; adjusted for the 60 tests,
+ * it does not, and the row says why.
+ */
+TEST(aa_many_metrics_no_false_regression)
+{
+	char path[PATH_MAX], line[1024];
+	const struct gate_row *row;
+	struct gate_report *g;
+	struct t_out o;
+
+	ASSERT_NE(NULL, t_store_path(path, sizeof(path)));
+	ASSERT_EQ(0, t_insert_many(path, "A", 5, 11, 0, -1, 1, 0, false));
+	ASSERT_EQ(0, t_insert_many(path, "B", 5, 12, 1, -1, 1, 0, false));
+
+	/* uncorrected, as before: m00 is a false regression */
+	ASSERT_EQ(0, t_compare(path, "A", "B", "[defaults]\ncorrection = none\n", &g));
+	row = t_row(g, NULL, "m00");
+	ASSERT_NE(NULL, row);
+	EXPECT_CLOSE(0.0197, row->p, 0.001);
+	EXPECT_EQ(row->p, row->p_adj);
+	EXPECT_GT(row->effect, 1.5);
+	EXPECT_EQ(GATE_REGRESSED, row->verdict);
+	EXPECT_TRUE(gate_report_failed(g));
+	gate_report_free(g);
+
+	/* the default, Holm: the family is the 60 metrics, nothing regressed */
+	ASSERT_EQ(0, t_compare(path, "A", "B", NULL, &g));
+	EXPECT_EQ(GATE_CORRECT_HOLM, g->correction);
+	EXPECT_EQ(T_NMETRICS, g->ntests);	/* not the info, correctness or check rows */
+	EXPECT_FALSE(gate_report_failed(g));
+	EXPECT_EQ(0, g->count[GATE_REGRESSED]);
+	EXPECT_EQ(0, g->count[GATE_IMPROVED]);
+	row = t_row(g, NULL, "m00");
+	EXPECT_EQ(GATE_NO_CHANGE, row->verdict);
+	EXPECT_EQ(1, row->p_adj);	/* 60 x 0.0197, capped */
+	ASSERT_NE(NULL, row->note);
+	EXPECT_NE(NULL, strstr(row->note, "< 0.05 alone, but 1 after holm correction over 60 "
+				       "tests"))
+		TH_LOG("%s", row->note);
+	for (size_t i = 0; i < g->nrows; i++) {
+		if (g->rows[i].kind != GATE_ROW_METRIC || isnan(g->rows[i].p))
+			continue;
+		EXPECT_GE(g->rows[i].p_adj, g->rows[i].p) TH_LOG("%s", g->rows[i].name);
+	}
+	EXPECT_TRUE(isnan(t_row(g, NULL, "lost_pages")->p_adj));
+	gate_report_free(g);
+
+	/* Benjamini-Hochberg: the same bound when nothing changed */
+	ASSERT_EQ(0, t_compare(path, "A", "B", "[defaults]\ncorrection = bh\n", &g));
+	EXPECT_EQ(GATE_CORRECT_BH, g->correction);
+	EXPECT_FALSE(gate_report_failed(g));
+	EXPECT_GT(t_row(g, NULL, "m00")->p_adj, 0.05);
+	gate_report_free(g);
+
+	/* what the user sees: p, p adj, and why */
+	ASSERT_EQ(0, t_run(&o, "gate", "--baseline", "A", "--candidate", "B", "--store", path,
+			   NULL));
+	EXPECT_EQ(0, o.status) t_show("stdout", o.out);
+	EXPECT_NE(NULL, strstr(o.out, "p adj")) t_show("stdout", o.out);
+	EXPECT_NE(NULL, strstr(o.out, "holm correction")) t_show("stdout", o.out);
+	t_line_with(o.out, "  m00 ", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, "0.0197")) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, "1.0000")) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, "no change")) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, "after holm correction over 60 tests")) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(o.out, "gate: PASS: 0 regressed")) t_show("stdout", o.out);
+	t_out_free(&o);
+	ASSERT_EQ(0, t_run(&o, "gate", "--baseline", "A", "--candidate", "B", "--store", path,
+			   "--ktap", NULL));
+	EXPECT_EQ(0, o.status) t_show("stdout", o.out);
+	t_line_with(o.out, "# m00: ", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, "p 0.0197, p adj 1.0000")) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(o.out, "ok 1 access vcpus=1: m00 no change\n"))
+		t_show("stdout", o.out);
+	EXPECT_NE(NULL, strstr(o.out, "holm correction over 60 tests")) t_show("stdout", o.out);
+	t_out_free(&o);
+}
+
+/* A 20% shift of one metric of 60 (3% noise, 5 runs a side) survives the correction. */
+TEST(real_shift_detected_after_correction)
+{
+	char path[PATH_MAX], line[1024];
+	const struct gate_row *row;
+	struct gate_report *g;
+	struct t_out o;
+
+	ASSERT_NE(NULL, t_store_path(path, sizeof(path)));
+	ASSERT_EQ(0, t_insert_many(path, "A", 5, 11, 0, -1, 1, 0, false));
+	ASSERT_EQ(0, t_insert_many(path, "S", 5, 13, 0, 7, 1.2, 0, false));
+	ASSERT_EQ(0, t_compare(path, "A", "S", NULL, &g));
+	EXPECT_EQ(T_NMETRICS, g->ntests);
+	row = t_row(g, NULL, "m07");
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(GATE_REGRESSED, row->verdict);
+	EXPECT_GT(row->change_pct, 14);
+	EXPECT_GT(row->effect, 3);
+	EXPECT_LT(row->p_adj, 0.05);
+	EXPECT_GT(row->p_adj, row->p);
+	EXPECT_EQ(1, g->count[GATE_REGRESSED]);
+	EXPECT_TRUE(gate_report_failed(g));
+	gate_report_free(g);
+	ASSERT_EQ(0, t_compare(path, "A", "S", "[defaults]\ncorrection = bh\n", &g));
+	EXPECT_EQ(GATE_REGRESSED, t_row(g, NULL, "m07")->verdict);
+	EXPECT_EQ(1, g->count[GATE_REGRESSED]);
+	gate_report_free(g);
+	/* Mann-Whitney's best p with 5 against 5 is 2/252: never below 0.05/60, and it says so */
+	ASSERT_EQ(0, t_compare(path, "A", "S",
+			       "[defaults]\ntest = mann-whitney\n[correctness]\n"
+			       "metrics = lost_pages\n",
+			       &g));
+	row = t_row(g, NULL, "m07");
+	EXPECT_CLOSE(2.0 / 252, row->p, 1e-12);
+	EXPECT_EQ(GATE_NO_CHANGE, row->verdict);
+	ASSERT_NE(NULL, row->note);
+	EXPECT_NE(NULL, strstr(row->note, "cannot reach p < 0.05 / 60 (holm over 60 tests)"))
+		TH_LOG("%s", row->note);
+	gate_report_free(g);
+
+	ASSERT_EQ(0, t_run(&o, "gate", "--baseline", "A", "--candidate", "S", "--store", path,
+			   "--ktap", NULL));
+	EXPECT_EQ(T_EXIT_FAILED, o.status) t_show("stdout", o.out);
+	EXPECT_NE(NULL, strstr(o.out, "not ok 8 access vcpus=1: m07 regressed\n"))
+		t_show("stdout", o.out);
+	t_line_with(o.out, "# m07: ", line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, ", p adj ")) TH_LOG("%s", line);
+	t_out_free(&o);
+}
+
+/* Correctness metrics and checks fail absolutely: no correction, no effect size. */
+TEST(correctness_absolute_among_many)
+{
+	char path[PATH_MAX];
+	struct gate_report *g;
+	const struct gate_row *row;
+
+	ASSERT_NE(NULL, t_store_path(path, sizeof(path)));
+	ASSERT_EQ(0, t_insert_many(path, "A", 5, 11, 0, -1, 1, 0, false));
+	ASSERT_EQ(0, t_insert_many(path, "L", 5, 12, 1, -1, 1, 1, true));
+	ASSERT_EQ(0, t_compare(path, "A", "L", NULL, &g));
+	EXPECT_EQ(T_NMETRICS, g->ntests);
+	row = t_row(g, NULL, "lost_pages");
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(GATE_ROW_CORRECTNESS, row->kind);
+	EXPECT_EQ(GATE_FAILED, row->verdict);
+	EXPECT_TRUE(isnan(row->p_adj));
+	row = t_row(g, NULL, "memory_contents");
+	ASSERT_NE(NULL, row);
+	EXPECT_EQ(GATE_ROW_CHECK, row->kind);
+	EXPECT_EQ(GATE_FAILED, row->verdict);
+	EXPECT_EQ(2, g->count[GATE_FAILED]);
+	EXPECT_EQ(0, g->count[GATE_REGRESSED]);
+	EXPECT_TRUE(gate_report_failed(g));
+	gate_report_free(g);
+	/* whatever the correction */
+	ASSERT_EQ(0, t_compare(path, "A", "L",
+			       "[defaults]\ncorrection = bh\nmin_effect = 100\n[correctness]\n"
+			       "metrics = lost_pages\nchecks = memory_contents\n",
+			       &g));
+	EXPECT_EQ(2, g->count[GATE_FAILED]);
+	EXPECT_TRUE(gate_report_failed(g));
+	gate_report_free(g);
+}
+
+/*
+ * Many samples make a small shift significant: one run a side with 64
+ * samples, 1.5% slower with 2% noise (about 0.75 SD), at a 1% minimum change.
+ * Below the 1 SD minimum effect it is no regression; without it, it is.
+ */
+TEST(min_effect_against_noise)
+{
+	char path[PATH_MAX];
+	const struct gate_row *row;
+	struct gate_report *g;
+	struct t_run a = { .label = "A", .ns = 100, .mpps = 50, .nsamples = 64 };
+	struct t_run c = { .label = "C", .ns = 101.5, .mpps = 50, .nsamples = 64 };
+
+	ASSERT_NE(NULL, t_store_path(path, sizeof(path)));
+	ASSERT_EQ(0, t_insert(path, &a));
+	ASSERT_EQ(0, t_insert(path, &c));
+	ASSERT_EQ(0, t_compare(path, "A", "C", "[defaults]\nmin_change = 1\n", &g));
+	row = t_row(g, NULL, "access_ns_per_page");
+	ASSERT_NE(NULL, row);
+	EXPECT_TRUE(row->per_run_samples);
+	EXPECT_LT(row->p_adj, 0.05);
+	EXPECT_GT(row->change_pct, 1);
+	EXPECT_GT(row->effect, 0.3);
+	EXPECT_LT(row->effect, 1);
+	EXPECT_EQ(GATE_NO_CHANGE, row->verdict);
+	ASSERT_NE(NULL, row->note);
+	EXPECT_NE(NULL, strstr(row->note, "one run a side")) TH_LOG("%s", row->note);
+	EXPECT_NE(NULL, strstr(row->note, "within the 1 SD minimum effect"))
+		TH_LOG("%s", row->note);
+	EXPECT_FALSE(gate_report_failed(g));
+	gate_report_free(g);
+	ASSERT_EQ(0, t_compare(path, "A", "C", "[defaults]\nmin_change = 1\nmin_effect = 0\n", &g));
+	EXPECT_EQ(GATE_REGRESSED, t_row(g, NULL, "access_ns_per_page")->verdict);
 	gate_report_free(g);
 }
 
