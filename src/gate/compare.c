@@ -558,11 +558,22 @@ static int compare_read(struct compare_ctx *c)
 {
 	const char *labels[] = { c->g->baseline, c->g->candidate, NULL };
 	struct store_query q = { .labels = labels, .insertion_order = true };
+	char why[512] = "";
+	size_t unreadable = 0;
 	int ret;
 
+	/* a run this binary cannot read back (a newer mmubench's) is left out, and said */
+	q.unreadable = &unreadable;
+	q.unreadable_why = why;
+	q.unreadable_why_len = sizeof(why);
 	ret = store_open_readonly(c->path, &c->store, c->err, c->errlen);
 	if (!ret)
 		ret = store_read(c->store, &q, compare_keep, c, c->err, c->errlen);
+	if (!ret && unreadable)
+		ret = compare_add_note(c, compare_note("%zu stored run%s of these labels could not "
+						       "be read back and %s left out (first: %s)",
+						       unreadable, unreadable == 1 ? "" : "s",
+						       unreadable == 1 ? "is" : "are", why));
 	if (!ret)
 		ret = compare_load_side(c, 0, c->g->baseline);
 	if (!ret)

@@ -6,6 +6,7 @@
  * every reader sees the same model: nothing downstream re-parses columns.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
